@@ -1,0 +1,46 @@
+namespace SharpGrad.Core;
+
+/// <summary>
+/// A flat typed buffer that one or more tensors view through their layouts
+/// (PyTorch <c>torch.UntypedStorage</c>). It carries the version counter that in-place ops bump,
+/// shared by every view of the buffer.
+/// </summary>
+public abstract class Storage
+{
+    /// <summary>Element type of the buffer.</summary>
+    public abstract DType DType { get; }
+
+    /// <summary>Number of elements in the buffer.</summary>
+    public abstract int Length { get; }
+
+    /// <summary>Bumped by every in-place modification; autograd uses it to detect stale saved tensors.</summary>
+    public int Version { get; internal set; }
+
+    /// <summary>Allocates a zero-filled buffer of the given dtype.</summary>
+    public static Storage Allocate(DType dtype, int length) => dtype switch
+    {
+        DType.Float32 => new Storage<float>(new float[length]),
+        DType.Float64 => new Storage<double>(new double[length]),
+        DType.Int64 => new Storage<long>(new long[length]),
+        _ => new Storage<bool>(new bool[length]),
+    };
+}
+
+/// <summary>A storage holding a .NET array of <typeparamref name="T"/>.</summary>
+public sealed class Storage<T> : Storage where T : unmanaged
+{
+    /// <summary>The underlying array; element i of a tensor lives at <c>Data[layout offset of i]</c>.</summary>
+    public T[] Data { get; }
+
+    /// <summary>Wraps an existing array without copying.</summary>
+    public Storage(T[] data)
+    {
+        Data = data;
+    }
+
+    /// <inheritdoc/>
+    public override DType DType => DTypeInfo.Of<T>();
+
+    /// <inheritdoc/>
+    public override int Length => Data.Length;
+}

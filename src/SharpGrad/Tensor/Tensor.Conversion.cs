@@ -1,0 +1,121 @@
+using SharpGrad.Autograd;
+using SharpGrad.Core;
+using SharpGrad.Kernels;
+
+namespace SharpGrad;
+
+public sealed partial class Tensor
+{
+    /// <summary>This tensor converted to <paramref name="dtype"/>; the same tensor when it already has it (<c>tensor.to(dtype)</c>).</summary>
+    public Tensor To(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var y = CastRaw(dtype);
+        return NeedsGrad(this) && dtype.IsFloatingPoint() ? Record(y, new ToCopyBackward0(DType), this) : y;
+    }
+
+    /// <summary>Converts to float32 (<c>tensor.float()</c>).</summary>
+    public Tensor Float() => To(DType.Float32);
+
+    /// <summary>Converts to float64 (<c>tensor.double()</c>).</summary>
+    public Tensor Double() => To(DType.Float64);
+
+    /// <summary>Converts to int64, truncating toward zero (<c>tensor.long()</c>).</summary>
+    public Tensor Long() => To(DType.Int64);
+
+    /// <summary>Converts to bool, nonzero being true (<c>tensor.bool()</c>).</summary>
+    public Tensor Bool() => To(DType.Bool);
+
+    /// <summary>The value of a one-element tensor as <typeparamref name="T"/> (float, double, long, int or bool) (<c>tensor.item()</c>).</summary>
+    public T Item<T>() where T : unmanaged
+    {
+        if (Numel() != 1)
+            throw new InvalidOperationException($"item: a Tensor with {Numel()} elements (shape {Core.Shape.Format(Layout.Sizes)}) cannot be converted to a scalar");
+        int at = Layout.Offset;
+        return Storage switch
+        {
+            Storage<float> f => ConvertScalar<float, T>(f.Data[at]),
+            Storage<double> d => ConvertScalar<double, T>(d.Data[at]),
+            Storage<long> l => ConvertScalar<long, T>(l.Data[at]),
+            _ => ConvertScalar<bool, T>(((Storage<bool>)Storage).Data[at]),
+        };
+    }
+
+    /// <summary>The value of a one-element tensor as a double (<c>tensor.item()</c>).</summary>
+    public double Item() => Item<double>();
+
+    /// <summary>The elements in row-major order as a new flat array, converted to <typeparamref name="T"/> (<c>tensor.tolist()</c> flattened).</summary>
+    public T[] ToArray<T>() where T : unmanaged
+    {
+        var result = new T[Numel()];
+        var dst = new Storage<T>(result);
+        if (typeof(T) == typeof(int))
+        {
+            var longs = ToArray<long>();
+            for (int i = 0; i < longs.Length; i++) result[i] = (T)(object)checked((int)longs[i]);
+            return result;
+        }
+        Dispatch.Copy(Storage, Layout, dst, Layout.Contiguous(Layout.Sizes));
+        return result;
+    }
+
+    /// <summary>The elements in row-major order as a float array.</summary>
+    public float[] ToArray() => ToArray<float>();
+
+    /// <summary>A converted copy (or this tensor if the dtype matches), outside autograd.</summary>
+    internal Tensor CastRaw(DType dtype)
+    {
+        if (dtype == DType) return this;
+        var y = Alloc(Layout.Sizes, dtype);
+        Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
+        return y;
+    }
+
+    /// <summary>Copies <paramref name="src"/> (broadcast to this shape, converted to this dtype) into this tensor's elements, outside autograd.</summary>
+    internal void CopyRaw(Tensor src)
+    {
+        var from = src;
+        if (ReferenceEquals(src.Storage, Storage) && !ReferenceEquals(src.Layout, Layout)) from = src.CloneRaw();
+        Dispatch.Copy(from.Storage, BroadcastLayout("copy_", from, Layout.Sizes), Storage, Layout);
+    }
+
+    /// <summary>Adds <paramref name="other"/> into this tensor, outside autograd (gradient accumulation).</summary>
+    internal void AddRaw(Tensor other)
+    {
+        var b = other.CastRaw(DType);
+        Dispatch.Binary(BinaryKind.Add, Storage, Layout, b.Storage, BroadcastLayout("add_", b, Layout.Sizes), Storage, Layout);
+        BumpVersion();
+    }
+
+    /// <summary>A contiguous copy, outside autograd.</summary>
+    internal Tensor CloneRaw()
+    {
+        var y = Alloc(Layout.Sizes, DType);
+        Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
+        return y;
+    }
+
+    /// <summary>The layout of <paramref name="t"/> broadcast to <paramref name="sizes"/>, checking that it broadcasts.</summary>
+    internal static Layout BroadcastLayout(string op, Tensor t, int[] sizes)
+    {
+        if (t.Layout.Sizes.AsSpan().SequenceEqual(sizes)) return t.Layout;
+        var shape = Core.Shape.Broadcast(op, sizes, t.Layout.Sizes);
+        if (!shape.AsSpan().SequenceEqual(sizes))
+            throw new ArgumentException($"{op}: output with shape {Core.Shape.Format(sizes)} doesn't match the broadcast shape {Core.Shape.Format(shape)}");
+        return t.Layout.BroadcastTo(sizes);
+    }
+
+    private static TOut ConvertScalar<TIn, TOut>(TIn value) where TIn : unmanaged where TOut : unmanaged
+    {
+        if (typeof(TOut) == typeof(int)) return (TOut)(object)checked((int)ElementWise.Convert<TIn, long>(value));
+        if (typeof(TOut) == typeof(float) || typeof(TOut) == typeof(double) || typeof(TOut) == typeof(long) || typeof(TOut) == typeof(bool))
+            return ElementWise.Convert<TIn, TOut>(value);
+        throw new NotSupportedException($"item: cannot convert to {typeof(TOut).Name}; use float, double, long, int or bool");
+    }
+
+    private sealed class ToCopyBackward0(DType inputType) : Node
+    {
+        public override string Name => "ToCopyBackward0";
+        protected internal override Tensor?[] Backward(Tensor g) => [g.To(inputType)];
+    }
+}

@@ -1,0 +1,186 @@
+using SharpGrad.Autograd;
+using SharpGrad.Core;
+
+namespace SharpGrad;
+
+/// <summary>
+/// An n-dimensional array with automatic differentiation (PyTorch <c>torch.Tensor</c>): a
+/// <see cref="Core.Storage"/> seen through a <see cref="Core.Layout"/>, plus the autograd node that made it.
+/// Views share storage with their base; the element type is a runtime <see cref="SharpGrad.DType"/>.
+/// </summary>
+public sealed partial class Tensor
+{
+    private bool _requiresGrad;
+    private AccumulateGrad? _accumulator;
+    private Tensor? _grad;
+
+    internal Tensor(Storage storage, Layout layout)
+    {
+        Storage = storage;
+        Layout = layout;
+    }
+
+    /// <summary>The buffer this tensor views (<c>tensor.untyped_storage()</c>).</summary>
+    public Storage Storage { get; private set; }
+
+    /// <summary>Sizes, strides and offset of this tensor within its storage.</summary>
+    public Layout Layout { get; private set; }
+
+    /// <summary>Element type (<c>tensor.dtype</c>).</summary>
+    public DType DType => Storage.DType;
+
+    /// <summary>Sizes of the dimensions, a fresh copy (<c>tensor.shape</c>).</summary>
+    public int[] Shape => (int[])Layout.Sizes.Clone();
+
+    /// <summary>Number of dimensions (<c>tensor.ndim</c>).</summary>
+    public int NDim => Layout.Rank;
+
+    /// <summary>Number of dimensions (<c>tensor.dim()</c>).</summary>
+    public int Dim() => Layout.Rank;
+
+    /// <summary>Size of one dimension, negative dims counting from the end (<c>tensor.size(dim)</c>).</summary>
+    public int Size(int dim) => Layout.Sizes[Core.Shape.NormalizeDim("size", dim, NDim)];
+
+    /// <summary>Number of elements (<c>tensor.numel()</c>).</summary>
+    public int Numel() => Layout.Numel;
+
+    /// <summary>Strides in elements (<c>tensor.stride()</c>).</summary>
+    public int[] Stride() => (int[])Layout.Strides.Clone();
+
+    /// <summary>Offset of the first element in the storage (<c>tensor.storage_offset()</c>).</summary>
+    public int StorageOffset() => Layout.Offset;
+
+    /// <summary>True when the elements are packed in row-major order (<c>tensor.is_contiguous()</c>).</summary>
+    public bool IsContiguous() => Layout.IsContiguous;
+
+    /// <summary>True for float32 and float64 tensors (<c>tensor.is_floating_point()</c>).</summary>
+    public bool IsFloatingPoint() => DType.IsFloatingPoint();
+
+    /// <summary>The storage's version counter, bumped by in-place ops (<c>tensor._version</c>).</summary>
+    public int Version => Storage.Version;
+
+    /// <summary>Whether autograd records ops on this tensor (<c>tensor.requires_grad</c>). Only leaves may be changed.</summary>
+    public bool RequiresGrad
+    {
+        get => _requiresGrad;
+        set => RequiresGrad_(value);
+    }
+
+    /// <summary>The backward function of the op that produced this tensor, null for leaves (<c>tensor.grad_fn</c>).</summary>
+    public Node? GradFn { get; private set; }
+
+    /// <summary>True for tensors not produced by a recorded op (<c>tensor.is_leaf</c>).</summary>
+    public bool IsLeaf => GradFn is null;
+
+    /// <summary>The gradient accumulated by backward passes, or null (<c>tensor.grad</c>); settable, e.g. to null.</summary>
+    public Tensor? Grad
+    {
+        get => _grad;
+        set
+        {
+            if (value is not null && (!value.Layout.Sizes.AsSpan().SequenceEqual(Layout.Sizes) || value.DType != DType))
+                throw new ArgumentException(
+                    $"grad: assigned grad has shape {Core.Shape.Format(value.Layout.Sizes)} and dtype {value.DType.TorchName()}, " +
+                    $"but the tensor has shape {Core.Shape.Format(Layout.Sizes)} and dtype {DType.TorchName()}");
+            _grad = value;
+        }
+    }
+
+    /// <summary>Sets whether autograd records ops on this leaf, in place (<c>tensor.requires_grad_()</c>).</summary>
+    public Tensor RequiresGrad_(bool requiresGrad = true)
+    {
+        if (!IsLeaf)
+        {
+            if (requiresGrad) return this;
+            throw new InvalidOperationException(
+                "requires_grad_: you can only change requires_grad flags of leaf variables; use Detach() to get a tensor outside the graph");
+        }
+        if (requiresGrad && !DType.IsFloatingPoint())
+            throw new InvalidOperationException(
+                $"requires_grad_: only tensors of floating point dtype can require gradients, got {DType.TorchName()}");
+        _requiresGrad = requiresGrad;
+        return this;
+    }
+
+    /// <summary>A tensor sharing this one's storage, outside the graph (<c>tensor.detach()</c>).</summary>
+    public Tensor Detach() => new(Storage, Layout);
+
+    /// <summary>
+    /// The same data outside autograd (<c>tensor.data</c>): reading gives a detached view; assigning
+    /// replaces this tensor's storage and layout by the other's (shapes must agree in PyTorch; here any shape is taken).
+    /// </summary>
+    public Tensor Data
+    {
+        get => Detach();
+        set
+        {
+            if (value.DType != DType)
+                throw new ArgumentException($"data: assigned tensor has dtype {value.DType.TorchName()}, but this tensor has {DType.TorchName()}");
+            Storage = value.Storage;
+            Layout = value.Layout;
+        }
+    }
+
+    /// <summary>
+    /// Computes the gradient of this tensor with respect to the graph leaves (<c>tensor.backward()</c>).
+    /// A non-scalar output needs <paramref name="gradient"/> of its own shape.
+    /// </summary>
+    /// <param name="gradient">Gradient of some scalar with respect to this tensor; ones for a scalar when null.</param>
+    /// <param name="retainGraph">Keep the saved tensors so that backward can run through the graph again.</param>
+    /// <param name="createGraph">Record the backward pass itself, so gradients can be differentiated again.</param>
+    public void Backward(Tensor? gradient = null, bool retainGraph = false, bool createGraph = false)
+        => Engine.Backward(this, gradient, retainGraph || createGraph, createGraph);
+
+    /// <summary>The node that adds gradients into this leaf; the same object for the tensor's lifetime.</summary>
+    internal AccumulateGrad GradAccumulator => _accumulator ??= new AccumulateGrad(this);
+
+    internal void AccumulateGradient(Tensor g)
+    {
+        if (!g.Layout.Sizes.AsSpan().SequenceEqual(Layout.Sizes))
+            throw new InvalidOperationException(
+                $"backward: internal error, gradient of shape {Core.Shape.Format(g.Layout.Sizes)} for a leaf of shape {Core.Shape.Format(Layout.Sizes)}");
+        if (g.DType != DType) g = g.To(DType);
+        if (_grad is null)
+            _grad = GradMode.IsEnabled ? g : g.Detach().Clone();
+        else if (GradMode.IsEnabled)
+            _grad = _grad + g;
+        else
+            _grad.AddRaw(g);
+    }
+
+    /// <summary>True when autograd must record an op on these inputs.</summary>
+    internal static bool NeedsGrad(Tensor a) => a._requiresGrad && GradMode.IsEnabled;
+
+    /// <summary>True when autograd must record an op on these inputs.</summary>
+    internal static bool NeedsGrad(Tensor a, Tensor b) => (a._requiresGrad || b._requiresGrad) && GradMode.IsEnabled;
+
+    /// <summary>Makes <paramref name="result"/> the output of <paramref name="node"/>, whose inputs are <paramref name="inputs"/>.</summary>
+    internal static Tensor Record(Tensor result, Node node, params Tensor[] inputs)
+    {
+        var next = new Node?[inputs.Length];
+        bool any = false;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            var t = inputs[i];
+            if (!t._requiresGrad) continue;
+            next[i] = t.GradFn ?? t.GradAccumulator;
+            any = true;
+        }
+        if (!any || !GradMode.IsEnabled) return result;
+        node.NextFunctions = next;
+        result.GradFn = node;
+        result._requiresGrad = true;
+        return result;
+    }
+
+    /// <summary>A new, zero-filled, contiguous tensor (no autograd).</summary>
+    internal static Tensor Alloc(int[] sizes, DType dtype) => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), Layout.Contiguous(sizes));
+
+    /// <summary>The array behind this tensor's storage (index it through <see cref="Layout"/>).</summary>
+    internal T[] Buffer<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
+
+    /// <summary>A view of this tensor's storage with another layout, outside autograd.</summary>
+    internal Tensor WithLayout(Layout layout) => new(Storage, layout);
+
+    internal void BumpVersion() => Storage.Version++;
+}

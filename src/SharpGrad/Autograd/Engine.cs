@@ -1,4 +1,4 @@
-namespace SharpGrad.Autograd;
+namespace SharpGrad.Graph;
 
 /// <summary>
 /// Runs backward passes: walks the graph from a root without recursion, in a deterministic order

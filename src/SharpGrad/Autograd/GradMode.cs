@@ -1,4 +1,4 @@
-namespace SharpGrad.Autograd;
+namespace SharpGrad.Graph;
 
 /// <summary>Whether ops record the autograd graph on this thread (PyTorch <c>torch.is_grad_enabled()</c>).</summary>
 public static class GradMode

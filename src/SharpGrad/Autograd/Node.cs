@@ -1,4 +1,4 @@
-namespace SharpGrad.Autograd;
+namespace SharpGrad.Graph;
 
 /// <summary>
 /// A node of the autograd graph: the backward function of one op (PyTorch <c>torch.autograd.graph.Node</c>,

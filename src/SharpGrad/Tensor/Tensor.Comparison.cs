@@ -1,4 +1,4 @@
-using SharpGrad.Autograd;
+using SharpGrad.Graph;
 using SharpGrad.Kernels;
 
 namespace SharpGrad;

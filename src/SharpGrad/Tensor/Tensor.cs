@@ -8,7 +8,7 @@ namespace SharpGrad;
 /// <see cref="Core.Storage"/> seen through a <see cref="Core.Layout"/>, plus the autograd node that made it.
 /// Views share storage with their base; the element type is a runtime <see cref="SharpGrad.DType"/>.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private bool _requiresGrad;
     private AccumulateGrad? _accumulator;

@@ -31,6 +31,18 @@ public partial class Tensor
     /// <summary>Divides by a scalar in place (<c>tensor.div_(s)</c>).</summary>
     public Tensor Div_(double other) => Div_(ScalarLike(other, this));
 
+    /// <summary>Adds an integer scalar in place; an int64 tensor stays int64 (<c>tensor.add_(1)</c>).</summary>
+    public Tensor Add_(long other) => Add_(IntScalarLike(other, this));
+
+    /// <summary>Subtracts an integer scalar in place (<c>tensor.sub_(1)</c>).</summary>
+    public Tensor Sub_(long other) => Sub_(IntScalarLike(other, this));
+
+    /// <summary>Multiplies by an integer scalar in place (<c>tensor.mul_(2)</c>).</summary>
+    public Tensor Mul_(long other) => Mul_(IntScalarLike(other, this));
+
+    /// <summary>Divides by an integer scalar in place; integer tensors cannot hold the result (<c>tensor.div_(2)</c>).</summary>
+    public Tensor Div_(long other) => Div_(IntScalarLike(other, this));
+
     /// <summary>Sets every element to zero (<c>tensor.zero_()</c>).</summary>
     public Tensor Zero_() => Fill_(0);
 

@@ -60,6 +60,7 @@ public partial class Tensor
     public Tensor Copy_(Tensor src)
     {
         CheckInPlaceOnLeaf("copy_");
+        CheckNoInternalOverlap("copy_");
         BroadcastLayout("copy_", src, Layout.Sizes);
         if (!(GradMode.IsEnabled && (src.RequiresGrad || RequiresGrad)))
         {
@@ -112,6 +113,7 @@ public partial class Tensor
     private Tensor FillFrom(string op, double[] values)
     {
         CheckInPlaceOnLeaf(op);
+        CheckNoInternalOverlap(op);
         if (!DType.IsFloatingPoint()) throw new ArgumentException($"{op}: expected a floating point tensor, got {DType.TorchName()}");
         using (GradMode.Set(false)) CopyRaw(FromBuffer(values, Layout.Sizes));
         BumpVersion();
@@ -121,6 +123,7 @@ public partial class Tensor
     private Tensor BinaryInPlace(BinaryKind kind, string op, Tensor other, Func<Tensor, Tensor, Tensor> outOfPlace)
     {
         CheckInPlaceOnLeaf(op);
+        CheckNoInternalOverlap(op);
         var resultType = ResultType(this, other);
         if (kind == BinaryKind.Div && !resultType.IsFloatingPoint()) resultType = DType.Float32;
         if (resultType.IsFloatingPoint() && !DType.IsFloatingPoint() || DType == DType.Bool && resultType != DType.Bool)
@@ -156,6 +159,16 @@ public partial class Tensor
         GradFn = result.GradFn;
         _requiresGrad = result.RequiresGrad;
         return this;
+    }
+
+    /// <summary>Refuses to write into a tensor where several elements alias one memory location (an expanded view).</summary>
+    private void CheckNoInternalOverlap(string op)
+    {
+        for (int d = 0; d < NDim; d++)
+            if (Layout.Strides[d] == 0 && Layout.Sizes[d] > 1)
+                throw new InvalidOperationException(
+                    $"{op}: unsupported operation: more than one element of the written-to tensor (shape {Core.Shape.Format(Layout.Sizes)}, " +
+                    $"stride {Core.Shape.Format(Layout.Strides)}) refers to a single memory location; Clone() the tensor first");
     }
 
     private void CheckInPlaceOnLeaf(string op)

@@ -27,7 +27,7 @@ public partial class Tensor
             // [..., n, k] @ [k, p]: fold the batch into the rows, one GEMM.
             var b2 = rb == 1 ? other.Unsqueeze(1) : other;
             var lead = Layout.Sizes[..^1];
-            var y = Reshape(-1, Layout.Sizes[^1]).Mm(b2);
+            var y = Reshape(Core.Shape.Numel(lead), Layout.Sizes[^1]).Mm(b2); // explicit rows: -1 cannot be inferred when k = 0
             return rb == 1 ? y.Reshape(lead) : y.Reshape([.. lead, b2.Layout.Sizes[1]]);
         }
         var a3 = ra == 1 ? Unsqueeze(0) : this;

@@ -252,6 +252,22 @@ public class InPlaceTests
     }
 
     [Fact]
+    public void OnAnExpandedTarget_IsAnError()
+    {
+        // Several elements of an expanded tensor share one memory location; updating it in place would
+        // apply the op once per alias (PyTorch refuses the same way).
+        var x = Tensor.Zeros(1, 3);
+        var e = x.Expand(4, 3);
+        Check.Throws<InvalidOperationException>(() => e.Add_(1), "add_", "more than one element", "[4, 3]", "Clone()");
+        Check.Throws<InvalidOperationException>(() => e.Mul_(Tensor.Ones(4, 3)), "mul_", "more than one element");
+        Check.Throws<InvalidOperationException>(() => e.Copy_(Tensor.Ones(4, 3)), "copy_", "more than one element");
+        Check.Throws<InvalidOperationException>(() => e.Normal_(), "normal_", "more than one element");
+        Assert.Equal([0f, 0, 0], x.ToArray());
+        e.Select(0, 1).Add_(1); // a single row of it is fine
+        Assert.Equal([1f, 1, 1], x.ToArray());
+    }
+
+    [Fact]
     public void OnALeafThatRequiresGrad_IsAnError()
         => Check.Throws<InvalidOperationException>(() => Tensor.Zeros([2], requiresGrad: true).Add_(1), "add_", "leaf", "requires grad");
 }

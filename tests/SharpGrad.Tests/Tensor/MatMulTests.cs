@@ -276,6 +276,11 @@ public class MatMulTests
         Assert.Equal([0, 4], Tensor.Ones(0, 3).MatMul(Tensor.Ones(3, 4)).Shape);
         Assert.Equal([3, 0], Tensor.Ones(3, 3).MatMul(Tensor.Ones(3, 0)).Shape);
         Assert.Equal(0.0, Tensor.Ones(0).Dot(Tensor.Ones(0)).Item());
+        var batched = Tensor.Ones(2, 3, 0).MatMul(Tensor.Ones(0, 4));
+        Assert.Equal([2, 3, 4], batched.Shape);
+        Assert.All(batched.ToArray(), v => Assert.Equal(0f, v));
+        Assert.Equal([2, 0, 4], Tensor.Ones(2, 0, 3).MatMul(Tensor.Ones(3, 4)).Shape);
+        Assert.Equal([2, 3, 4], Tensor.Ones(2, 3, 0).MatMul(Tensor.Ones(2, 0, 4)).Shape);
     }
 }
 

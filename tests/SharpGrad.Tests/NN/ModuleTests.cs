@@ -203,3 +203,70 @@ public class ModuleTests
         Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias"], list.NamedParameters().Select(p => p.Name));
     }
 }
+
+public class CourseNetworkTests
+{
+    /// <summary>Course 004's deep MNIST net: 784-700x6-10, ReLU, log_softmax output.</summary>
+    private sealed class DeepNet : Module
+    {
+        private readonly Linear fc1 = new(784, 700), fc2 = new(700, 700), fc3 = new(700, 700), fc4 = new(700, 700),
+            fc5 = new(700, 700), fc6 = new(700, 700), fc7 = new(700, 10);
+
+        public DeepNet() => RegisterComponents();
+
+        public override Tensor Forward(Tensor x)
+        {
+            x = x.View(-1, 784);
+            foreach (var fc in new[] { fc1, fc2, fc3, fc4, fc5, fc6 }) x = F.Relu(fc.Forward(x));
+            return F.LogSoftmax(fc7.Forward(x));
+        }
+    }
+
+    [Fact]
+    public void DeepNet_PrintsSevenLinearLayers_AndOutputsLogProbabilities()
+    {
+        var net = new DeepNet();
+        var lines = net.ToString().Split('\n');
+        Assert.Equal("DeepNet(", lines[0]);
+        Assert.Equal("  (fc1): Linear(in_features=784, out_features=700, bias=True)", lines[1]);
+        Assert.Equal("  (fc6): Linear(in_features=700, out_features=700, bias=True)", lines[6]);
+        Assert.Equal("  (fc7): Linear(in_features=700, out_features=10, bias=True)", lines[7]);
+        Assert.Equal(")", lines[8]);
+        Assert.Equal(14, net.Parameters().Count());
+        var output = net.Forward(Tensor.Rand(3, 1, 28, 28));
+        Assert.Equal([3, 10], output.Shape);
+        Check.Close(output.Exp().Sum(1), [1, 1, 1], 1e-5);
+        var loss = F.NllLoss(output, Tensor.From(new long[] { 1, 2, 3 }));
+        loss.Backward();
+        Assert.All(net.Parameters(), p => Assert.NotNull(p.Grad));
+    }
+
+    [Fact]
+    public void MlpWithInplaceLeakyRelu_TrainsLikeTheOutOfPlaceOne()
+    {
+        static Sequential Build(bool inplace) => new(new Linear(784, 200), new LeakyReLU(inplace: inplace), new Linear(200, 200),
+            new LeakyReLU(inplace: inplace), new Linear(200, 10), new LeakyReLU(inplace: inplace));
+        Tensor.ManualSeed(2);
+        var model = Build(true);
+        var reference = Build(false);
+        reference.LoadStateDict(model.StateDict());
+        var x = Tensor.Rand(16, 784);
+        var y = Tensor.Randint(0, 10, [16]);
+        var losses = new List<double>();
+        for (int step = 0; step < 40; step++)
+        {
+            var loss = F.CrossEntropy(model.Forward(x), y);
+            var refLoss = F.CrossEntropy(reference.Forward(x), y);
+            Assert.Equal(refLoss.Item(), loss.Item(), 5);
+            losses.Add(loss.Item());
+            foreach (var (net, l) in new[] { (model, loss), (reference, refLoss) })
+            {
+                net.ZeroGrad();
+                l.Backward();
+                using (Tensor.NoGrad())
+                    foreach (var p in net.Parameters()) p.Sub_(0.1 * p.Grad!);
+            }
+        }
+        Assert.True(losses[^1] < losses[0] * 0.8, $"loss {losses[0]} -> {losses[^1]}");
+    }
+}

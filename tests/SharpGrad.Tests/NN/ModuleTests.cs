@@ -270,3 +270,31 @@ public class CourseNetworkTests
         Assert.True(losses[^1] < losses[0] * 0.8, $"loss {losses[0]} -> {losses[^1]}");
     }
 }
+
+public class CheckpointTests
+{
+    [Fact]
+    public void SaveThenLoad_RestoresEveryParameterAndBuffer()
+    {
+        var dir = Directory.CreateTempSubdirectory("sharpgrad-ckpt");
+        try
+        {
+            Tensor.ManualSeed(4);
+            var a = new Sequential(new Linear(3, 4), new BatchNorm1d(4), new ReLU(), new Linear(4, 2));
+            a.Forward(Tensor.Randn(8, 3));
+            var path = Path.Combine(dir.FullName, "model.safetensors");
+            a.Save(path);
+            var b = new Sequential(new Linear(3, 4), new BatchNorm1d(4), new ReLU(), new Linear(4, 2));
+            b.Load(path);
+            foreach (var (name, t) in a.StateDict())
+                Assert.Equal(t.ToArray<double>(), b.StateDict()[name].ToArray<double>());
+            Assert.Equal(1L, b.StateDict()["1.num_batches_tracked"].Item<long>());
+            var wrong = new Sequential(new Linear(3, 5));
+            Check.Throws<ArgumentException>(() => wrong.Load(path), "size mismatch for 0.weight", "Unexpected key(s)");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}

@@ -193,6 +193,39 @@ public class OptimizerTests
             "Adam: Invalid beta parameter at index 1: 1");
     }
 
+    public static TheoryData<string> OptimizerNames => ["sgd", "adam", "adamw", "rmsprop", "adagrad"];
+
+    private static Optimizer Make(string name, Tensor p) => name switch
+    {
+        "sgd" => new SGD([p], lr: 0.1, momentum: 0.9, weightDecay: 0.1),
+        "adam" => new Adam([p], lr: 0.1, weightDecay: 0.1, amsgrad: true),
+        "adamw" => new AdamW([p], lr: 0.1),
+        "rmsprop" => new RMSprop([p], lr: 0.01, momentum: 0.5, centered: true, weightDecay: 0.1),
+        _ => new Adagrad([p], lr: 0.1, weightDecay: 0.1),
+    };
+
+    [Theory]
+    [MemberData(nameof(OptimizerNames))]
+    public void Step_NonContiguousParameterAndGradient_MatchContiguousRun(string name)
+    {
+        // The same logical 2×3 values, once contiguous and once as the transpose of a 3×2 buffer.
+        double[,] values = { { 1, -2, 3 }, { 0.5, 4, -1 } };
+        double[,] grad = { { 0.1, -0.2, 0.3 }, { 1.5, -0.5, 0.25 } };
+        var dense = Tensor.From(values).RequiresGrad_();
+        var strided = Tensor.From(values).T.Contiguous().T.RequiresGrad_();
+        Assert.False(strided.IsContiguous());
+        var denseOpt = Make(name, dense);
+        var stridedOpt = Make(name, strided);
+        for (int t = 0; t < 3; t++)
+        {
+            dense.Grad = Tensor.From(grad) * (t + 1.0);
+            strided.Grad = (Tensor.From(grad).T.Contiguous() * (t + 1.0)).T;
+            denseOpt.Step();
+            stridedOpt.Step();
+            Check.Close(strided, dense.Shape, dense.ToArray<double>(), 1e-14);
+        }
+    }
+
     [Fact]
     public void Step_SkipsParametersWithoutGradient()
     {

@@ -91,7 +91,8 @@ public static class Autograd
     {
         var jac = new double[nIn, nOut];
         var data = x.Buffer<double>();
-        using var noGrad = Tensor.NoGrad();
+        // Evaluated in the caller's grad mode (as PyTorch does), so a function that itself calls
+        // Autograd.Grad, as a gradgradcheck does, works; the perturbation bypasses the version counter.
         for (int j = 0; j < nIn; j++)
         {
             int at = StorageIndex(x.Layout, j);

@@ -140,8 +140,10 @@ public sealed partial class Tensor
             throw new InvalidOperationException(
                 $"backward: internal error, gradient of shape {Core.Shape.Format(g.Layout.Sizes)} for a leaf of shape {Core.Shape.Format(Layout.Sizes)}");
         if (g.DType != DType) g = g.To(DType);
+        // A clone (recorded when createGraph): the incoming gradient may be an expanded view or be
+        // shared with another leaf, and .Grad is later accumulated into in place.
         if (_grad is null)
-            _grad = GradMode.IsEnabled ? g : g.Detach().Clone();
+            _grad = g.Clone();
         else if (GradMode.IsEnabled)
             _grad = _grad + g;
         else

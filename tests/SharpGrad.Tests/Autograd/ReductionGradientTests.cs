@@ -118,6 +118,16 @@ public class ReductionGradientTests
     }
 
     [Fact]
+    public void MaxMin_All_GradientKeepsFloat64Precision()
+    {
+        // The gradient is a bool mask times a 0-d float64; it must not pass through float32.
+        var x = Tensor.From(new double[] { 1, 3, -2 }, requiresGrad: true);
+        (x.Max() / 3.0 + x.Min() / 7.0).Backward();
+        Assert.Equal(new[] { 0, 1.0 / 3, 1.0 / 7 }, x.Grad!.ToArray<double>());
+        Assert.Equal(DType.Float64, (Tensor.From(new[] { true, false }) * Tensor.From(0.1, DType.Float64)).DType);
+    }
+
+    [Fact]
     public void MaxMin_AlongDim_GradCheck()
     {
         foreach (var x in Inputs())

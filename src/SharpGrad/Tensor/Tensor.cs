@@ -160,16 +160,19 @@ public sealed partial class Tensor
     internal static Tensor Record(Tensor result, Node node, params Tensor[] inputs)
     {
         var next = new Node?[inputs.Length];
+        var meta = new (int[], DType)[inputs.Length];
         bool any = false;
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i];
+            meta[i] = (t.Layout.Sizes, t.DType);
             if (!t._requiresGrad) continue;
             next[i] = t.GradFn ?? t.GradAccumulator;
             any = true;
         }
         if (!any || !GradMode.IsEnabled) return result;
         node.NextFunctions = next;
+        node.InputMeta = meta;
         result.GradFn = node;
         result._requiresGrad = true;
         return result;

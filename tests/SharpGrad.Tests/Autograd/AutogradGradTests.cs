@@ -1,4 +1,5 @@
 using SharpGrad;
+using SharpGrad.Graph;
 
 namespace SharpGrad.Tests;
 
@@ -106,6 +107,38 @@ public class AutogradGradTests
         Autograd.Grad(loss, [x], retainGraph: true);
         Check.Close(Autograd.Grad(loss, [x])[0]!, [2, 4]);
         Check.Throws<InvalidOperationException>(() => Autograd.Grad(loss, [x]), "retainGraph");
+    }
+
+    /// <summary>A backward node that fails the test if the engine runs it.</summary>
+    private sealed class MustNotRunBackward : Node
+    {
+        public override string Name => "MustNotRunBackward";
+        protected internal override Tensor?[] Backward(Tensor g) => throw new InvalidOperationException("MustNotRunBackward ran");
+    }
+
+    [Fact]
+    public void Grad_RunsOnlyTheNodesLeadingToTheInputs()
+    {
+        var x = Tensor.From(new[] { 1.0, 2.0 }, DType.Float64, requiresGrad: true);
+        var w = Tensor.From(new[] { 3.0, 4.0 }, DType.Float64, requiresGrad: true);
+        var branch = Tensor.Record(w.Detach().Clone(), new MustNotRunBackward(), w);
+        var h = x * 5.0;
+        var hBelow = Tensor.Record(x.Detach().Clone(), new MustNotRunBackward(), x);
+        var loss = (h * branch).Sum() + hBelow.Sum();
+        var grads = Autograd.Grad(loss, [h]);
+        Check.Close(grads[0]!, [3, 4]);
+        Assert.Null(x.Grad);
+        Assert.Null(w.Grad);
+    }
+
+    [Fact]
+    public void Grad_WithRespectToAnIntermediate_WorksAfterTheGraphBelowWasFreed()
+    {
+        var x = Tensor.From(new[] { 1.0, 2.0 }, DType.Float64, requiresGrad: true);
+        var h = x.Exp();
+        h.Sum().Backward();
+        var g = Autograd.Grad((h * h).Sum(), [h])[0]!;
+        Check.Close(g, [2 * Math.Exp(1), 2 * Math.Exp(2)], 1e-12);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SharpGrad;
+using SharpGrad.Graph;
 
 namespace SharpGrad.Tests;
 
@@ -308,6 +309,49 @@ public class EngineTests
         Assert.Equal(expected, result.GradFn!.Name);
         Assert.Equal($"<{expected}>", result.GradFn.ToString());
         Assert.True(result.RequiresGrad);
+    }
+
+    /// <summary>A backward node that returns the sum of the gradient: the wrong shape for any non-scalar input.</summary>
+    private sealed class WrongShapeBackward : Node
+    {
+        public override string Name => "WrongShapeBackward";
+        protected internal override Tensor?[] Backward(Tensor g) => [g.Sum()];
+    }
+
+    /// <summary>A backward node that passes the gradient on as float32 and remembers the dtype it was given.</summary>
+    private sealed class Float32Backward : Node
+    {
+        public DType? Received { get; private set; }
+        public override string Name => "Float32Backward";
+        protected internal override Tensor?[] Backward(Tensor g)
+        {
+            Received = g.DType;
+            return [g.Float()];
+        }
+    }
+
+    [Fact]
+    public void Backward_NodeReturningWrongShape_ThrowsNamingTheNodeAndShapes()
+    {
+        var x = Vector(1, 2, 3);
+        var y = Tensor.Record(x.Detach().Clone(), new WrongShapeBackward(), x * 2.0);
+        Check.Throws<InvalidOperationException>(() => y.Sum().Backward(), "WrongShapeBackward", "[]", "[3]");
+    }
+
+    [Fact]
+    public void Backward_GradientOfAnotherDType_IsConvertedToTheInputsDType()
+    {
+        // The float32 gradient from the first node reaches the second as float64, the dtype of its input.
+        var x = Vector(1, 2);
+        var outer = new Float32Backward();
+        var inner = new Float32Backward();
+        var h = Tensor.Record((x * 3.0).Detach(), inner, x * 3.0);
+        var y = Tensor.Record(h.Detach().Clone(), outer, h);
+        y.Sum().Backward();
+        Assert.Equal(DType.Float64, outer.Received);
+        Assert.Equal(DType.Float64, inner.Received);
+        Assert.Equal(DType.Float64, x.Grad!.DType);
+        Check.Close(x.Grad, [3, 3]);
     }
 
     [Fact]

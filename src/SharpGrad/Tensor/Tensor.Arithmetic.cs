@@ -4,7 +4,7 @@ using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Element-wise sum with broadcasting (<c>torch.add</c>, <c>a + b</c>).</summary>
     public Tensor Add(Tensor other)

@@ -3,7 +3,7 @@ using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Element-wise a == b as a bool tensor (<c>torch.eq</c>).</summary>
     public Tensor Eq(Tensor other) => Compare(CompareKind.Eq, "eq", other);

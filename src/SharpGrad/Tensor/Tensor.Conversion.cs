@@ -4,7 +4,7 @@ using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>This tensor converted to <paramref name="dtype"/>; the same tensor when it already has it (<c>tensor.to(dtype)</c>).</summary>
     public Tensor To(DType dtype)

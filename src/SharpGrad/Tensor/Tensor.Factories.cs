@@ -3,7 +3,7 @@ using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private static readonly Generator s_defaultGenerator = new();
 

@@ -2,7 +2,7 @@ using SharpGrad.Graph;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Turns off graph recording on this thread until the returned scope is disposed

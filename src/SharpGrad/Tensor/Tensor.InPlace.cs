@@ -3,7 +3,7 @@ using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     private bool _isView;
 

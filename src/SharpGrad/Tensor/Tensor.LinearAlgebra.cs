@@ -4,7 +4,7 @@ using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Matrix product with PyTorch's rules (<c>torch.matmul</c>, <c>a @ b</c>): 1-D x 1-D is a dot product,

@@ -9,7 +9,7 @@ namespace SharpGrad;
 /// <param name="Indices">Positions of the values along the reduced dimension (int64).</param>
 public readonly record struct ValuesIndices(Tensor Values, Tensor Indices);
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Sum of all elements; integers and bools give int64 (<c>tensor.sum()</c>).</summary>
     public Tensor Sum() => Reduction(ReduceKind.Sum, AllDims(), false, "SumBackward0");

@@ -3,7 +3,7 @@ using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Negation (<c>torch.neg</c>, <c>-x</c>).</summary>
     public Tensor Neg() => Unary(UnaryKind.Neg, "NegBackward0", (g, x, y) => -g, saveInput: false);

@@ -3,7 +3,7 @@ using SharpGrad.Core;
 
 namespace SharpGrad;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A view with other sizes over the same elements; fails when the strides do not allow it (<c>tensor.view</c>).</summary>
     public Tensor View(params int[] shape)
@@ -93,6 +93,16 @@ public sealed partial class Tensor
             seen[order[i]] = true;
         }
         return MakeView(Layout.Permute(order), "PermuteBackward0", order);
+    }
+
+    /// <summary>Moves dimension <paramref name="source"/> to position <paramref name="destination"/>, keeping the others in order (<c>torch.movedim</c>).</summary>
+    public Tensor Movedim(int source, int destination)
+    {
+        int s = Core.Shape.NormalizeDim("movedim", source, NDim), d = Core.Shape.NormalizeDim("movedim", destination, NDim);
+        if (s == d) return this;
+        var order = Enumerable.Range(0, NDim).Where(i => i != s).ToList();
+        order.Insert(d, s);
+        return Permute([.. order]);
     }
 
     /// <summary>A view with size-1 dimensions stretched (stride 0) and new leading dims; -1 keeps a size (<c>tensor.expand</c>).</summary>

@@ -8,7 +8,7 @@ namespace SharpGrad;
 /// <see cref="Core.Storage"/> seen through a <see cref="Core.Layout"/>, plus the autograd node that made it.
 /// Views share storage with their base; the element type is a runtime <see cref="SharpGrad.DType"/>.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     private bool _requiresGrad;
     private AccumulateGrad? _accumulator;
@@ -107,15 +107,15 @@ public sealed partial class Tensor
 
     /// <summary>
     /// The same data outside autograd (<c>tensor.data</c>): reading gives a detached view; assigning
-    /// replaces this tensor's storage and layout by the other's (shapes must agree in PyTorch; here any shape is taken).
+    /// replaces this tensor's storage and layout by the other's, dtype included (how <c>module.to(dtype)</c> converts
+    /// parameters in place). An existing gradient that no longer fits is dropped.
     /// </summary>
     public Tensor Data
     {
         get => Detach();
         set
         {
-            if (value.DType != DType)
-                throw new ArgumentException($"data: assigned tensor has dtype {value.DType.TorchName()}, but this tensor has {DType.TorchName()}");
+            if (_grad is not null && (_grad.DType != value.DType || !_grad.Layout.Sizes.AsSpan().SequenceEqual(value.Layout.Sizes))) _grad = null;
             Storage = value.Storage;
             Layout = value.Layout;
         }

@@ -197,7 +197,8 @@ public partial class Tensor
 
     private sealed class DivBackward0(Tensor a, Tensor b) : Node
     {
-        private SavedTensor _a = new(a), _b = new(b);
+        // self is needed only for the divisor's gradient (as in PyTorch, so changing it when only it requires grad is fine).
+        private SavedTensor _a = b.RequiresGrad ? new(a) : default, _b = new(b);
         private readonly int[] _aShape = a.Layout.Sizes, _bShape = b.Layout.Sizes;
 
         public override string Name => "DivBackward0";

@@ -196,6 +196,83 @@ public class VersionCounterTests
     }
 
     [Fact]
+    public void FillInPlaceOnNonLeaf_InsideAutograd_GivesTheOldValueZeroGradient()
+    {
+        var x = Leaf(1, 2, 3);
+        var y = x * 2.0;
+        y.Fill_(5);
+        Check.Close(y, [5, 5, 5]);
+        Assert.True(y.RequiresGrad);
+        (y * x).Sum().Backward();
+        Check.Close(x.Grad!, [5, 5, 5]);
+        x.Grad = null;
+        var z = x * 2.0;
+        z.Zero_();
+        (z + x).Sum().Backward();
+        Check.Close(x.Grad!, [1, 1, 1]);
+    }
+
+    [Fact]
+    public void RandomFillInPlaceOnNonLeaf_InsideAutograd_GivesTheOldValueZeroGradient()
+    {
+        var x = Leaf(1, 2, 3);
+        var y = x * 2.0;
+        y.Normal_(generator: new Generator(3));
+        var sampled = y.Detach().Clone();
+        (y * x).Sum().Backward();
+        Check.Close(x.Grad!, sampled.ToArray<double>());
+        x.Grad = null;
+        var u = x * 2.0;
+        u.Uniform_(4, 5, new Generator(4));
+        u.Sum().Backward();
+        Check.Close(x.Grad!, [0, 0, 0]);
+    }
+
+    [Fact]
+    public void FillInPlaceOnViewInsideAutograd_ThrowsInsteadOfAWrongGradient()
+    {
+        var x = Leaf(1, 2, 3);
+        var y = x * 2.0;
+        Check.Throws<InvalidOperationException>(() => y.Select(0, 0).Fill_(0), "fill_", "view");
+        Check.Throws<InvalidOperationException>(() => y.Narrow(0, 1, 2).Normal_(), "normal_", "view");
+        Check.Close(y, [2, 4, 6]);
+    }
+
+    [Fact]
+    public void ModifiedWhereCondition_MakesBackwardThrow()
+    {
+        var x = Leaf(1, -2, 3);
+        var cond = x.Detach().Gt(0.0);
+        var y = Tensor.Where(cond, x, 0.0);
+        cond.Fill_(1);
+        Check.Throws<InvalidOperationException>(() => y.Sum().Backward(), "WhereBackward0", "condition");
+    }
+
+    [Fact]
+    public void ModifiedMaxIndices_MakeBackwardThrow()
+    {
+        var x = Tensor.From(new double[,] { { 1, 5 }, { 7, 0 } }, requiresGrad: true);
+        var (values, indices) = x.Max(1);
+        indices.Fill_(0);
+        Check.Throws<InvalidOperationException>(() => values.Sum().Backward(), "MaxBackward0", "indices");
+    }
+
+    [Fact]
+    public void ModifiedDividend_IsFineWhenOnlyItRequiresGrad()
+    {
+        var a = Leaf(1, 2);
+        var c = Tensor.From(new[] { 4.0, 8.0 }, DType.Float64);
+        var z = a / c;
+        using (Tensor.NoGrad()) a.Mul_(10.0);
+        z.Sum().Backward();
+        Check.Close(a.Grad!, [0.25, 0.125]);
+        var b = Leaf(4, 8);
+        var w = a / b;
+        using (Tensor.NoGrad()) a.Mul_(10.0);
+        Check.Throws<InvalidOperationException>(() => w.Sum().Backward(), "DivBackward0", "self");
+    }
+
+    [Fact]
     public void InPlaceOnViewInsideAutograd_ThrowsNamingTheOp()
     {
         var x = Leaf(1, 2, 3);

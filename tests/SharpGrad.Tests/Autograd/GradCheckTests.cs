@@ -64,6 +64,7 @@ public class GradCheckTests
     {
         Assert.True(Autograd.GradCheck(t => (t[0] * t[1]).Tanh().Sum(0), [GradInputs.Leaf(5, 2, 3), GradInputs.Leaf(6, 2, 3)]));
         Assert.True(Autograd.GradCheck(t => t.Exp() / t.Exp().Sum(), GradInputs.Leaf(7, 4)));
+        Assert.True(Autograd.GradCheck(t => t, GradInputs.Transposed(7, 2, 3)));
     }
 
     [Fact]

@@ -89,6 +89,8 @@ public class ViewGradientTests
             Check.Gradients(t => t[0].Select(0, 1), x);
             Check.Gradients(t => t[0].Select(-1, -1), x);
             Check.Gradients(t => t[0].Narrow(1, 1, 3).Select(0, 2), x);
+            Check.Gradients(t => t[0].Slice(1, 0, 2, 2), x);
+            Check.Gradients(t => t[0].Slice(1, 1, 2, 2), x);
         }
         var y = GradInputs.Leaf(318, 3, 2);
         (y.Select(0, 1) * 2.0 + y.Narrow(0, 1, 2).Sum(0)).Sum().Backward();
@@ -118,6 +120,13 @@ public class ViewGradientTests
         Assert.Equal(DType.Float64, x.Grad!.DType);
         Check.Close(x.Grad, [2, 2, 2]);
         Assert.False(x.Long().RequiresGrad);
+    }
+
+    [Fact]
+    public void Movedim_GradCheck()
+    {
+        Check.Gradients(t => t[0].Movedim(0, 2), GradInputs.Leaf(327, 2, 3, 2));
+        Check.Gradients(t => t[0].Movedim(-1, 0), GradInputs.Stepped(328, 2, 3, 2));
     }
 
     [Fact]

@@ -24,6 +24,11 @@ public static class Autograd
                     $"grad: grad can be implicitly created only for scalar outputs, but the output has shape {Core.Shape.Format(output.Shape)}");
             gradOutput = Tensor.OnesLike(output);
         }
+        else if (!gradOutput.Layout.Sizes.AsSpan().SequenceEqual(output.Layout.Sizes))
+            throw new ArgumentException(
+                $"grad: gradOutput has shape {Core.Shape.Format(gradOutput.Layout.Sizes)} but the output has shape {Core.Shape.Format(output.Layout.Sizes)}");
+        else if (gradOutput.DType != output.DType)
+            gradOutput = gradOutput.To(output.DType);
         var grads = Engine.Grad(output, gradOutput, inputs, retainGraph || createGraph, createGraph);
         for (int i = 0; i < grads.Length; i++)
             if (grads[i] is null && !allowUnused)

@@ -77,6 +77,16 @@ public class AutogradGradTests
     }
 
     [Fact]
+    public void Grad_GradOutputOfWrongShape_ThrowsNamingBothShapes()
+    {
+        var x = Tensor.From(new[] { 1.0, 2.0 }, DType.Float64, requiresGrad: true);
+        Check.Throws<ArgumentException>(() => Autograd.Grad(x * x, [x], Tensor.Ones([3], DType.Float64)), "grad", "gradOutput", "[3]", "[2]");
+        var g = Autograd.Grad(x * x, [x], Tensor.From(new[] { 1f, 2f }))[0]!;
+        Assert.Equal(DType.Float64, g.DType);
+        Check.Close(g, [2, 8]);
+    }
+
+    [Fact]
     public void Grad_NonScalarOutputWithoutGradOutput_ThrowsNamingTheShape()
     {
         var x = Tensor.From(new[] { 1.0, 2.0 }, DType.Float64, requiresGrad: true);

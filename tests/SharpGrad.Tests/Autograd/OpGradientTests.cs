@@ -319,6 +319,14 @@ public class OpGradientTests
     }
 
     [Fact]
+    public void Where_ConditionWiderThanBothBranches_GradCheck()
+    {
+        var cond = Tensor.Randn([2, 3, 4], new Generator(76)).Gt(0.0);
+        Check.Gradients(x => Tensor.Where(cond, x[0], x[1]), GradInputs.Leaf(77, 4), GradInputs.Leaf(78));
+        Check.Gradients(x => Tensor.Where(cond, x[0], x[1]), GradInputs.Transposed(79, 3, 4), GradInputs.Leaf(80, 2, 1, 1));
+    }
+
+    [Fact]
     public void Where_Gradient_GoesToTheChosenBranch()
     {
         var cond = Tensor.From(new[] { true, false, true });

@@ -86,6 +86,24 @@ public class ReductionGradientTests
     }
 
     [Fact]
+    public void ThreeDimensional_MiddleDim_GradCheck()
+    {
+        var x = GradInputs.Stepped(111, 2, 3, 2);
+        foreach (bool keep in new[] { false, true })
+        {
+            Check.Gradients(t => t[0].Prod(1, keep), x);
+            Check.Gradients(t => t[0].Max(1, keep).Values, x);
+            Check.Gradients(t => t[0].Min(-2, keep).Values, x);
+            Check.Gradients(t => t[0].Var([0, 2], correction: 1, keepDim: keep), x);
+            Check.Gradients(t => t[0].Mean([2, 0], keep), x);
+        }
+        var withZeros = Tensor.From(new double[,,] { { { 1, 0 }, { 2, 0 }, { 3, 5 } }, { { 0, 4 }, { -1, 2 }, { 0, 3 } } }, requiresGrad: true);
+        Check.Gradients(t => t[0].Prod(1), withZeros);
+        Check.Gradients(t => t[0].Prod(2, keepDim: true), withZeros);
+        Check.Gradients(t => t[0].Prod(), withZeros);
+    }
+
+    [Fact]
     public void Prod_WithZeroEntries_MatchesHandWorkedGradient()
     {
         var x = Tensor.From(new double[,] { { 2, 0, 3 }, { 0, 0, 4 }, { 1, -2, 3 } }, requiresGrad: true);

@@ -84,32 +84,37 @@ internal static class Pooling
     private static void MaxForward<T>(T[] x, int xOff, T[] y, long[] indices, PoolGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int plane = g.H * g.W, outPlane = g.OH * g.OW;
-        Threading.For(g.Planes, (long)outPlane * g.KH * g.KW, p =>
+        Threading.For(g.Planes, (long)outPlane * g.KH * g.KW, p => MaxPlane(x, xOff + p * plane, y, indices, p * outPlane, g));
+    }
+
+    private static void MaxPlane<T>(T[] x, int src, T[] y, long[] indices, int dst, PoolGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int h = g.H, w = g.W, oh = g.OH, ow = g.OW, kh = g.KH, kw = g.KW, dh = g.DH, dw = g.DW;
+        for (int i = 0; i < oh; i++)
         {
-            int src = xOff + p * plane, dst = p * outPlane;
-            for (int i = 0; i < g.OH; i++)
+            var (h0, h1) = Taps(i * g.SH - g.PH, kh, dh, h);
+            for (int j = 0; j < ow; j++, dst++)
             {
-                var (h0, h1) = Taps(i * g.SH - g.PH, g.KH, g.DH, g.H);
-                for (int j = 0; j < g.OW; j++, dst++)
+                var (w0, w1) = Taps(j * g.SW - g.PW, kw, dw, w);
+                T best = T.NegativeInfinity;
+                int at = -1;
+                for (int ih = h0; ih < h1; ih += dh)
                 {
-                    var (w0, w1) = Taps(j * g.SW - g.PW, g.KW, g.DW, g.W);
-                    T best = T.NegativeInfinity;
-                    long at = -1;
-                    for (int ih = h0; ih < h1; ih += g.DH)
-                        for (int iw = w0; iw < w1; iw += g.DW)
+                    int row = src + ih * w;
+                    for (int iw = w0; iw < w1; iw += dw)
+                    {
+                        T v = x[row + iw];
+                        if (at < 0 || v > best || T.IsNaN(v))
                         {
-                            T v = x[src + ih * g.W + iw];
-                            if (at < 0 || v > best || T.IsNaN(v))
-                            {
-                                best = v;
-                                at = ih * g.W + iw;
-                            }
+                            best = v;
+                            at = ih * w + iw;
                         }
-                    y[dst] = best;
-                    indices[dst] = at;
+                    }
                 }
+                y[dst] = best;
+                indices[dst] = at;
             }
-        });
+        }
     }
 
     private static void MaxScatter<T>(T[] dy, int dyOff, long[] indices, T[] dx, PoolGeometry g) where T : unmanaged, INumber<T>

@@ -14,7 +14,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
     }
 
     /// <summary>A sequence of named modules (<c>nn.Sequential(OrderedDict([...]))</c>).</summary>
-    public Sequential(params (string Name, Module Module)[] modules)
+    public Sequential(IEnumerable<(string Name, Module Module)> modules)
     {
         foreach (var (name, m) in modules)
         {

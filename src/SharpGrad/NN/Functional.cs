@@ -45,6 +45,17 @@ public static partial class Functional
     /// <summary>Log-softmax along <paramref name="dim"/>, in the stable max-subtracted form (<c>F.log_softmax</c>).</summary>
     public static Tensor LogSoftmax(Tensor input, int dim) => input.LogSoftmax(dim);
 
+    /// <summary>
+    /// Softmax without an explicit dim, as old PyTorch code calls it (<c>F.softmax(x)</c>): dim 0 for 0-, 1- and 3-D
+    /// input, dim 1 otherwise (PyTorch's implicit choice; it warns, and so should you pass a dim).
+    /// </summary>
+    public static Tensor Softmax(Tensor input) => input.Softmax(ImplicitDim(input));
+
+    /// <summary>Log-softmax without an explicit dim (<c>F.log_softmax(x)</c>), with PyTorch's implicit dim (see <see cref="Softmax(Tensor)"/>).</summary>
+    public static Tensor LogSoftmax(Tensor input) => input.LogSoftmax(ImplicitDim(input));
+
+    private static int ImplicitDim(Tensor input) => input.NDim is 0 or 1 or 3 ? 0 : 1;
+
     /// <summary>x clipped to [minVal, maxVal] (<c>F.hardtanh</c>).</summary>
     public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1, bool inplace = false)
     {

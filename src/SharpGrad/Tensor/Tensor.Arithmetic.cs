@@ -131,7 +131,9 @@ public partial class Tensor
 
     /// <summary>
     /// The dtype of a binary op's result: PyTorch promotion, where a 0-d operand does not widen a
-    /// dimensioned one of the same kind (float32 tensor + float64 scalar stays float32).
+    /// dimensioned one of the same kind (float32 tensor + float64 scalar stays float32), but one of a
+    /// higher kind decides the type (int64 or bool tensor * float64 0-d tensor is float64). Plain
+    /// .NET scalars arrive as float32 0-d tensors for non-float tensors (<see cref="ScalarLike"/>).
     /// </summary>
     internal static DType ResultType(Tensor a, Tensor b)
     {
@@ -141,7 +143,7 @@ public partial class Tensor
             var (dim, scalar) = aScalar ? (b.DType, a.DType) : (a.DType, b.DType);
             bool sameKind = dim.IsFloatingPoint() == scalar.IsFloatingPoint() && (dim == DType.Bool) == (scalar == DType.Bool);
             if (sameKind || DTypeInfo.Promote(dim, scalar) == dim) return dim;
-            return scalar.IsFloatingPoint() ? DType.Float32 : scalar;
+            return scalar;
         }
         return DTypeInfo.Promote(a.DType, b.DType);
     }
@@ -195,7 +197,8 @@ public partial class Tensor
 
     private sealed class DivBackward0(Tensor a, Tensor b) : Node
     {
-        private SavedTensor _a = new(a), _b = new(b);
+        // self is needed only for the divisor's gradient (as in PyTorch, so changing it when only it requires grad is fine).
+        private SavedTensor _a = b.RequiresGrad ? new(a) : default, _b = new(b);
         private readonly int[] _aShape = a.Layout.Sizes, _bShape = b.Layout.Sizes;
 
         public override string Name => "DivBackward0";

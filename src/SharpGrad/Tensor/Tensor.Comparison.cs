@@ -112,10 +112,13 @@ public partial class Tensor
 
     private sealed class WhereBackward0(Tensor condition, int[] aShape, int[] bShape) : Node
     {
+        private SavedTensor _condition = new(condition);
+
         public override string Name => "WhereBackward0";
 
         protected internal override Tensor?[] Backward(Tensor g)
         {
+            var condition = _condition.Unpack(this, "condition");
             var zero = ZerosLike(g);
             return
             [
@@ -123,6 +126,8 @@ public partial class Tensor
                 NeedsInputGrad(1) ? Where(condition, zero, g).SumToSize(bShape) : null,
             ];
         }
+
+        protected internal override void ReleaseSaved() => _condition.Release();
     }
 
     private sealed class ClampBackward1(Tensor x, double? min, double? max) : Node

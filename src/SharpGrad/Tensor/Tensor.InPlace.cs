@@ -38,9 +38,10 @@ public partial class Tensor
     public Tensor Fill_(double value)
     {
         CheckInPlaceOnLeaf("fill_");
+        // Inside autograd the old value gets a zero gradient (PyTorch's FillBackward0).
+        if (GradMode.IsEnabled && RequiresGrad) return Rebase("fill_", old => Where(OnesLike(old, DType.Bool), value, old));
         Dispatch.Fill(Storage, Layout, value);
         BumpVersion();
-        if (GradMode.IsEnabled) (GradFn, _requiresGrad) = (null, _requiresGrad && IsLeaf);
         return this;
     }
 
@@ -101,7 +102,9 @@ public partial class Tensor
     {
         CheckInPlaceOnLeaf(op);
         if (!DType.IsFloatingPoint()) throw new ArgumentException($"{op}: expected a floating point tensor, got {DType.TorchName()}");
-        using (GradMode.Set(false)) CopyRaw(FromBuffer(values, Layout.Sizes));
+        var src = FromBuffer(values, Layout.Sizes);
+        if (GradMode.IsEnabled && RequiresGrad) return Rebase(op, old => Where(OnesLike(old, DType.Bool), src.To(old.DType), old));
+        using (GradMode.Set(false)) CopyRaw(src);
         BumpVersion();
         return this;
     }

@@ -107,15 +107,15 @@ public partial class Tensor
 
     /// <summary>
     /// The same data outside autograd (<c>tensor.data</c>): reading gives a detached view; assigning
-    /// replaces this tensor's storage and layout by the other's (shapes must agree in PyTorch; here any shape is taken).
+    /// replaces this tensor's storage and layout by the other's, dtype included (how <c>module.to(dtype)</c> converts
+    /// parameters in place). An existing gradient that no longer fits is dropped.
     /// </summary>
     public Tensor Data
     {
         get => Detach();
         set
         {
-            if (value.DType != DType)
-                throw new ArgumentException($"data: assigned tensor has dtype {value.DType.TorchName()}, but this tensor has {DType.TorchName()}");
+            if (_grad is not null && (_grad.DType != value.DType || !_grad.Layout.Sizes.AsSpan().SequenceEqual(value.Layout.Sizes))) _grad = null;
             Storage = value.Storage;
             Layout = value.Layout;
         }
@@ -140,8 +140,10 @@ public partial class Tensor
             throw new InvalidOperationException(
                 $"backward: internal error, gradient of shape {Core.Shape.Format(g.Layout.Sizes)} for a leaf of shape {Core.Shape.Format(Layout.Sizes)}");
         if (g.DType != DType) g = g.To(DType);
+        // A clone (recorded when createGraph): the incoming gradient may be an expanded view or be
+        // shared with another leaf, and .Grad is later accumulated into in place.
         if (_grad is null)
-            _grad = GradMode.IsEnabled ? g : g.Detach().Clone();
+            _grad = g.Clone();
         else if (GradMode.IsEnabled)
             _grad = _grad + g;
         else
@@ -158,16 +160,19 @@ public partial class Tensor
     internal static Tensor Record(Tensor result, Node node, params Tensor[] inputs)
     {
         var next = new Node?[inputs.Length];
+        var meta = new (int[], DType)[inputs.Length];
         bool any = false;
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i];
+            meta[i] = (t.Layout.Sizes, t.DType);
             if (!t._requiresGrad) continue;
             next[i] = t.GradFn ?? t.GradAccumulator;
             any = true;
         }
         if (!any || !GradMode.IsEnabled) return result;
         node.NextFunctions = next;
+        node.InputMeta = meta;
         result.GradFn = node;
         result._requiresGrad = true;
         return result;

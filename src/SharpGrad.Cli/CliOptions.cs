@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace SharpGrad.Cli;
+
+/// <summary>
+/// Options shared by the commands, parsed by hand so that a bad value gives one readable line
+/// ("--steps expects a whole number of at least 1, got 'x'") instead of a conversion exception.
+/// </summary>
+internal static class CliOptions
+{
+    /// <summary>An integer option that must be at least <paramref name="min"/>.</summary>
+    public static Option<int> Int(string name, string description, int defaultValue, int min = 1)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string text = Token(r);
+                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v >= min) return v;
+                r.AddError($"{name} expects a whole number of at least {min}, got '{text}'");
+                return defaultValue;
+            },
+        };
+
+    /// <summary>A 64-bit integer option (any value).</summary>
+    public static Option<long> Long(string name, string description, long defaultValue)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string text = Token(r);
+                if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v)) return v;
+                r.AddError($"{name} expects a whole number, got '{text}'");
+                return defaultValue;
+            },
+        };
+
+    /// <summary>A floating-point option that must be finite and greater than zero.</summary>
+    public static Option<double> Positive(string name, string description, double defaultValue)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string text = Token(r);
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)) return v;
+                r.AddError($"{name} expects a positive number, got '{text}'");
+                return defaultValue;
+            },
+        };
+
+    private static string Token(ArgumentResult r) => r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+}

@@ -200,6 +200,16 @@ public class ConvolutionTests
     }
 
     [Fact]
+    public void Conv2d_WeightModifiedInPlaceAfterForward_BackwardFails()
+    {
+        var c = new Config(1, 1, 4, 4, 1, 3, 3);
+        var (x, w, b) = Inputs(c, 18);
+        var y = c.Run(x, w, b);
+        using (Tensor.NoGrad()) w.Mul_(2.0);
+        Check.Throws<InvalidOperationException>(() => y.Sum().Backward(), "modified by an inplace operation", "weight of ConvolutionBackward0");
+    }
+
+    [Fact]
     public void Conv2d_Float32Gradients_MatchFloat64()
     {
         var c = new Config(3, 4, 7, 6, 6, 3, 3, PH: 1, PW: 1, SH: 2, SW: 1, Groups: 2);

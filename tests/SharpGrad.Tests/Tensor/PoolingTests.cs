@@ -242,6 +242,15 @@ public class PoolingTests
     }
 
     [Fact]
+    public void MaxPool2d_IndicesModifiedInPlace_BackwardFails()
+    {
+        var x = Check.Input(19, 1, 1, 4, 4);
+        var (y, idx) = Tensor.MaxPool2dWithIndices(x, 2);
+        idx.Zero_();
+        Check.Throws<InvalidOperationException>(() => y.Sum().Backward(), "indices of MaxPool2DWithIndicesBackward0");
+    }
+
+    [Fact]
     public void MaxPool2d_RejectsPaddingAboveHalfTheKernel()
         => Check.Throws<ArgumentException>(() => Tensor.MaxPool2d(Tensor.Zeros(1, 1, 8, 8), 2, padding: 2),
             "max_pool2d: pad should be at most half of kernel size, but got padding (2, 2) for kernel_size (2, 2)");

@@ -11,7 +11,7 @@ namespace SharpGrad.Optim;
 /// group's values in <see cref="CheckGroup"/>, and update the parameters in <see cref="Step()"/> under
 /// <c>using (Tensor.NoGrad())</c> with in-place ops, skipping parameters whose <see cref="Tensor.Grad"/> is null.
 /// </remarks>
-public abstract class Optimizer
+public abstract partial class Optimizer
 {
     private readonly List<ParamGroup> _groups = [];
     private readonly Dictionary<string, object?> _defaults = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using SharpGrad.Core;
 using System.Text;
 
 namespace SharpGrad.Optim;

@@ -1,3 +1,4 @@
+using SharpGrad.Core;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;

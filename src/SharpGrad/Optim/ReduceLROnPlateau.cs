@@ -1,3 +1,4 @@
+using SharpGrad.Core;
 namespace SharpGrad.Optim;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using SharpGrad.Core;
 using SharpGrad;
 using SharpGrad.Optim;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace SharpGrad.Optim;
+namespace SharpGrad.Core;
 
 /// <summary>
 /// Formats hyper-parameter values the way Python's <c>str()</c> prints them, so that optimizer reprs and

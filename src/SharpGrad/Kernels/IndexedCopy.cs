@@ -40,7 +40,7 @@ internal static class IndexedCopy
             case Storage<double> d: Run(mode, sizes, dim, index, indexStrides, d.Data, la, ((Storage<double>)b).Data, lb); break;
             case Storage<long> l: Run(mode, sizes, dim, index, indexStrides, l.Data, la, ((Storage<long>)b).Data, lb); break;
             case Storage<bool> q:
-                if (mode == GatherMode.Accumulate) throw new ArgumentException("index_add: not supported for dtype torch.bool");
+                if (mode == GatherMode.Accumulate) throw new ArgumentException("indexed add: not supported for dtype torch.bool");
                 RunAny(mode, sizes, dim, index, indexStrides, q.Data, la, ((Storage<bool>)b).Data, lb);
                 break;
         }

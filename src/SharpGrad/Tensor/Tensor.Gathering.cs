@@ -44,6 +44,7 @@ public partial class Tensor
     /// </summary>
     public Tensor ScatterAdd(int dim, Tensor index, Tensor src)
     {
+        RequireNumeric("scatter_add");
         var plan = PlanElementwise("scatter_add", dim, index, src);
         var y = CloneRaw();
         IndexedCopy.Run(GatherMode.Accumulate, plan.Sizes, plan.Dim, plan.Index, plan.IndexStrides, y.Storage, AtLeast1D(y.Layout), src.Storage, AtLeast1D(src.Layout));
@@ -86,6 +87,7 @@ public partial class Tensor
     public Tensor IndexAdd(int dim, Tensor index, Tensor source, double alpha = 1)
     {
         const string op = "index_add";
+        RequireNumeric(op);
         var plan = PlanAlongDim(op, dim, index);
         CheckIndexSource(op, plan, source);
         var y = CloneRaw();
@@ -119,6 +121,11 @@ public partial class Tensor
         CopyRaw(result);
         BumpVersion();
         return this;
+    }
+
+    private void RequireNumeric(string op)
+    {
+        if (DType == DType.Bool) throw new ArgumentException($"{op}: not supported for dtype torch.bool (shape {Core.Shape.Format(Layout.Sizes)})");
     }
 
     /// <summary>The checked index of an op that picks whole slices along one dim (index_select, index_add).</summary>

@@ -29,7 +29,8 @@ public partial class Tensor
                 Tensor view;
                 using (GradMode.Set(false)) view = ApplyIndices(indices);
                 BroadcastLayout("copy_", value, view.Layout.Sizes);
-                Rebase("copy_", old => AssignIndexed(old, indices, value));
+                var kept = (TensorIndex[])indices.Clone(); // the graph keeps them; the caller may reuse the array
+                Rebase("copy_", old => AssignIndexed(old, kept, value));
                 return;
             }
             ApplyIndices(indices).Copy_(value);

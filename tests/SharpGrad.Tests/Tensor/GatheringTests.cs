@@ -243,6 +243,10 @@ public class GatheringTests
             "scatter_add", "exceeds the src's size 1", "[2, 3]", "[1, 3]");
         Check.Throws<IndexOutOfRangeException>(() => self.ScatterAdd(1, Tensor.From(new long[,] { { 5 } }), Tensor.Zeros(1, 1)),
             "scatter_add: index 5 is out of range for dimension 1 with size 3");
+        var flags = Tensor.Zeros([2], DType.Bool);
+        Check.Throws<ArgumentException>(() => flags.ScatterAdd(0, Longs(0), flags), "scatter_add", "torch.bool");
+        Check.Throws<ArgumentException>(() => flags.IndexAdd(0, Longs(0), flags[..1]), "index_add", "torch.bool");
+        Assert.Equal([true, false], flags.Scatter(0, Longs(0), 1).ToArray<bool>());
     }
 
     [Fact]

@@ -24,6 +24,11 @@ public static class Autograd
                     $"grad: grad can be implicitly created only for scalar outputs, but the output has shape {Core.Shape.Format(output.Shape)}");
             gradOutput = Tensor.OnesLike(output);
         }
+        else if (!gradOutput.Layout.Sizes.AsSpan().SequenceEqual(output.Layout.Sizes))
+            throw new ArgumentException(
+                $"grad: gradOutput has shape {Core.Shape.Format(gradOutput.Layout.Sizes)} but the output has shape {Core.Shape.Format(output.Layout.Sizes)}");
+        else if (gradOutput.DType != output.DType)
+            gradOutput = gradOutput.To(output.DType);
         var grads = Engine.Grad(output, gradOutput, inputs, retainGraph || createGraph, createGraph);
         for (int i = 0; i < grads.Length; i++)
             if (grads[i] is null && !allowUnused)
@@ -91,7 +96,8 @@ public static class Autograd
     {
         var jac = new double[nIn, nOut];
         var data = x.Buffer<double>();
-        using var noGrad = Tensor.NoGrad();
+        // Evaluated in the caller's grad mode (as PyTorch does), so a function that itself calls
+        // Autograd.Grad, as a gradgradcheck does, works; the perturbation bypasses the version counter.
         for (int j = 0; j < nIn; j++)
         {
             int at = StorageIndex(x.Layout, j);

@@ -54,7 +54,9 @@ internal static class Engine
 
     private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture)
     {
-        var dependencies = CountDependencies(rootNode);
+        var (dependencies, parents) = CountDependencies(rootNode, withParents: capture is not null);
+        // For Autograd.Grad, only the nodes on a path to a requested input run (as PyTorch's exec_info).
+        var needed = capture is null ? null : NodesLeadingTo(capture.Keys, parents!);
         var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance) { [rootNode] = rootGrad };
         var ready = new PriorityQueue<Node, long>();
         ready.Enqueue(rootNode, -rootNode.Sequence);
@@ -62,17 +64,17 @@ internal static class Engine
         using var mode = GradMode.Set(createGraph);
         while (ready.TryDequeue(out var node, out _))
         {
+            if (needed is not null && !needed.Contains(node)) continue;
             Tensor?[] inputGrads = [];
             if (pending.Remove(node, out var grad))
             {
-                if (capture is not null)
+                if (capture is not null && capture.ContainsKey(node)) capture[node] = grad;
+                if (needed is null || HasNeededChild(node, needed))
                 {
-                    if (capture.ContainsKey(node)) capture[node] = grad;
-                    if (node is AccumulateGrad) continue;
+                    node.ThrowIfReleased();
+                    inputGrads = node.Backward(grad);
+                    if (!retainGraph && node is not AccumulateGrad) node.Release();
                 }
-                node.ThrowIfReleased();
-                inputGrads = node.Backward(grad);
-                if (!retainGraph && node is not AccumulateGrad) node.Release();
             }
             var next = node.NextFunctions;
             for (int i = 0; i < next.Length; i++)
@@ -81,16 +83,54 @@ internal static class Engine
                 if (child is null) continue;
                 var g = i < inputGrads.Length ? inputGrads[i] : null;
                 if (g is not null)
+                {
+                    g = Validate(node, i, g);
                     pending[child] = pending.TryGetValue(child, out var sum) ? sum + g : g;
+                }
                 if (--dependencies[child] == 0)
                     ready.Enqueue(child, -child.Sequence);
             }
         }
     }
 
-    private static Dictionary<Node, int> CountDependencies(Node root)
+    /// <summary>Checks a gradient returned by a node against its input's shape, and converts it to the input's dtype.</summary>
+    private static Tensor Validate(Node node, int input, Tensor g)
+    {
+        if (input >= node.InputMeta.Length) return g;
+        var (sizes, dtype) = node.InputMeta[input];
+        if (!g.Layout.Sizes.AsSpan().SequenceEqual(sizes))
+            throw new InvalidOperationException(
+                $"backward: {node.Name} returned a gradient of shape {Core.Shape.Format(g.Layout.Sizes)} for input {input}, " +
+                $"which has shape {Core.Shape.Format(sizes)}");
+        return g.DType == dtype || !dtype.IsFloatingPoint() ? g : g.To(dtype);
+    }
+
+    private static bool HasNeededChild(Node node, HashSet<Node> needed)
+    {
+        foreach (var child in node.NextFunctions)
+            if (child is not null && needed.Contains(child)) return true;
+        return false;
+    }
+
+    /// <summary>The targets and every node from which a target can be reached, walking the parent links upward.</summary>
+    private static HashSet<Node> NodesLeadingTo(IEnumerable<Node> targets, Dictionary<Node, List<Node>> parents)
+    {
+        var needed = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Node>();
+        foreach (var t in targets)
+            if (needed.Add(t)) stack.Push(t);
+        while (stack.TryPop(out var node))
+            if (parents.TryGetValue(node, out var list))
+                foreach (var p in list)
+                    if (needed.Add(p)) stack.Push(p);
+        return needed;
+    }
+
+    /// <summary>For every node reachable from the root: how many edges enter it, and (when asked) which nodes those edges come from.</summary>
+    private static (Dictionary<Node, int> Counts, Dictionary<Node, List<Node>>? Parents) CountDependencies(Node root, bool withParents)
     {
         var counts = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var parents = withParents ? new Dictionary<Node, List<Node>>(ReferenceEqualityComparer.Instance) : null;
         var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance) { root };
         var stack = new Stack<Node>();
         stack.Push(root);
@@ -100,9 +140,14 @@ internal static class Engine
             {
                 if (child is null) continue;
                 counts[child] = counts.GetValueOrDefault(child) + 1;
+                if (parents is not null)
+                {
+                    if (!parents.TryGetValue(child, out var list)) parents[child] = list = [];
+                    list.Add(node);
+                }
                 if (seen.Add(child)) stack.Push(child);
             }
         }
-        return counts;
+        return (counts, parents);
     }
 }

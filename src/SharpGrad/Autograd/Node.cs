@@ -23,6 +23,9 @@ public abstract class Node
 
     internal long Sequence { get; }
 
+    /// <summary>Sizes and dtype of each input when the op ran: the engine checks returned gradients against them.</summary>
+    internal (int[] Sizes, DType DType)[] InputMeta { get; set; } = [];
+
     internal bool Released { get; private set; }
 
     /// <summary>True when input <paramref name="i"/> needs a gradient.</summary>

@@ -32,15 +32,20 @@ public sealed class Generator
         return this;
     }
 
-    /// <summary>Snapshot of the state (<c>generator.get_state()</c>).</summary>
-    public ulong[] GetState() => [_s0, _s1, _s2, _s3, InitialSeed];
+    /// <summary>
+    /// Snapshot of the state (<c>generator.get_state()</c>): the four xoshiro words, the seed, and
+    /// whether a second Box-Muller normal is pending (0 or 1) with its bits, so that a restore replays it.
+    /// </summary>
+    public ulong[] GetState() =>
+        [_s0, _s1, _s2, _s3, InitialSeed, _spareNormal is null ? 0UL : 1UL, BitConverter.DoubleToUInt64Bits(_spareNormal ?? 0)];
 
-    /// <summary>Restores a state from <see cref="GetState"/> (<c>generator.set_state</c>).</summary>
+    /// <summary>Restores a state from <see cref="GetState"/> (<c>generator.set_state</c>); a 5-word state has no pending normal.</summary>
     public void SetState(ulong[] state)
     {
-        if (state.Length != 5) throw new ArgumentException($"Generator.SetState: expected 5 words, got {state.Length}");
+        if (state.Length != 5 && state.Length != 7)
+            throw new ArgumentException($"Generator.SetState: expected 7 words (or 5 without a pending normal), got {state.Length}");
         (_s0, _s1, _s2, _s3, InitialSeed) = (state[0], state[1], state[2], state[3], state[4]);
-        _spareNormal = null;
+        _spareNormal = state.Length == 7 && state[5] != 0 ? BitConverter.UInt64BitsToDouble(state[6]) : null;
     }
 
     /// <summary>The next 64 random bits.</summary>

@@ -73,27 +73,13 @@ public sealed class Flatten(int startDim = 1, int endDim = -1) : Module
     public override string ExtraRepr() => $"start_dim={StartDim}, end_dim={EndDim}";
 }
 
-/// <summary>Formats values the way Python's repr does inside PyTorch's module and optimizer printouts.</summary>
+/// <summary>Python-style formatting for module printouts (the shared rules live in <see cref="Core.PyFormat"/>).</summary>
 internal static class Repr
 {
-    public static string Bool(bool value) => value ? "True" : "False";
+    public static string Bool(bool value) => Core.PyFormat.Value(value);
 
     /// <summary>A float as Python prints it: 0.01, 1e-05, 1.0, 0.5.</summary>
-    public static string Float(double value)
-    {
-        if (double.IsNaN(value)) return "nan";
-        if (double.IsInfinity(value)) return value > 0 ? "inf" : "-inf";
-        if (value == Math.Floor(value) && Math.Abs(value) < 1e16) return value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
-        string r = value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        if (r.Contains('E'))
-        {
-            // .NET: 1E-05 → Python: 1e-05
-            var parts = r.Split('E');
-            int exp = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-            return $"{parts[0]}e{(exp < 0 ? "-" : "+")}{Math.Abs(exp):00}";
-        }
-        return r;
-    }
+    public static string Float(double value) => Core.PyFormat.Float(value);
 
     /// <summary>A pair as a Python tuple: (5, 5).</summary>
     public static string Pair((int, int) p) => $"({p.Item1}, {p.Item2})";

@@ -44,7 +44,7 @@ public partial class Tensor
     /// <summary>Element-wise power with a scalar exponent (<c>x ** p</c>).</summary>
     public Tensor Pow(double exponent)
     {
-        var e = ScalarLike(exponent, this);
+        var e = NumberLike(exponent, this);
         var y = BinaryForward(BinaryKind.Pow, "pow", this, e);
         return NeedsGrad(this) ? Record(y, new PowBackward0(this, exponent), this) : y;
     }
@@ -126,12 +126,23 @@ public partial class Tensor
     /// <summary>A 0-d tensor holding a float scalar, in the tensor's dtype when that is floating point, else float32.</summary>
     internal static Tensor ScalarLike(double value, Tensor like) => Full([], value, like.DType.IsFloatingPoint() ? like.DType : DType.Float32);
 
+    /// <summary>
+    /// A 0-d tensor for a scalar that C# passes as a double: an integral value next to an integer or bool
+    /// tensor stays an integer (as the Python int in <c>x ** 2</c> or <c>x.clamp(min=0)</c>), anything else is a float scalar.
+    /// </summary>
+    internal static Tensor NumberLike(double value, Tensor like)
+        => !like.DType.IsFloatingPoint() && Math.Round(value) == value && Math.Abs(value) < 9e18
+            ? IntScalarLike((long)value, like)
+            : ScalarLike(value, like);
+
     /// <summary>A 0-d tensor holding an integer scalar, in the tensor's dtype (bool tensors give int64).</summary>
     internal static Tensor IntScalarLike(long value, Tensor like) => Full([], value, like.DType == DType.Bool ? DType.Int64 : like.DType);
 
     /// <summary>
     /// The dtype of a binary op's result: PyTorch promotion, where a 0-d operand does not widen a
-    /// dimensioned one of the same kind (float32 tensor + float64 scalar stays float32).
+    /// dimensioned one of the same kind (float32 tensor + float64 scalar stays float32), but one of a
+    /// higher kind decides the type (int64 or bool tensor * float64 0-d tensor is float64). Plain
+    /// .NET scalars arrive as float32 0-d tensors for non-float tensors (<see cref="ScalarLike"/>).
     /// </summary>
     internal static DType ResultType(Tensor a, Tensor b)
     {
@@ -140,8 +151,9 @@ public partial class Tensor
         {
             var (dim, scalar) = aScalar ? (b.DType, a.DType) : (a.DType, b.DType);
             bool sameKind = dim.IsFloatingPoint() == scalar.IsFloatingPoint() && (dim == DType.Bool) == (scalar == DType.Bool);
-            if (sameKind || DTypeInfo.Promote(dim, scalar) == dim) return dim;
-            return scalar.IsFloatingPoint() ? DType.Float32 : scalar;
+            // A 0-d operand of a higher kind decides (int64 tensor + float64 0-d tensor is float64); Python-number
+            // scalars arrive here already as 0-d tensors of the default dtype (see ScalarLike).
+            return sameKind || DTypeInfo.Promote(dim, scalar) == dim ? dim : scalar;
         }
         return DTypeInfo.Promote(a.DType, b.DType);
     }
@@ -195,7 +207,8 @@ public partial class Tensor
 
     private sealed class DivBackward0(Tensor a, Tensor b) : Node
     {
-        private SavedTensor _a = new(a), _b = new(b);
+        // self is needed only for the divisor's gradient (as in PyTorch, so changing it when only it requires grad is fine).
+        private SavedTensor _a = b.RequiresGrad ? new(a) : default, _b = new(b);
         private readonly int[] _aShape = a.Layout.Sizes, _bShape = b.Layout.Sizes;
 
         public override string Name => "DivBackward0";

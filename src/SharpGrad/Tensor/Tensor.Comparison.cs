@@ -19,17 +19,17 @@ public partial class Tensor
     public Tensor Ge(Tensor other) => Compare(CompareKind.Ge, "ge", other);
 
     /// <summary>Element-wise x == s (<c>x == s</c>).</summary>
-    public Tensor Eq(double other) => Eq(ScalarLike(other, this));
+    public Tensor Eq(double other) => Eq(NumberLike(other, this));
     /// <summary>Element-wise x != s (<c>x != s</c>).</summary>
-    public Tensor Ne(double other) => Ne(ScalarLike(other, this));
+    public Tensor Ne(double other) => Ne(NumberLike(other, this));
     /// <summary>Element-wise x &lt; s (<c>x &lt; s</c>).</summary>
-    public Tensor Lt(double other) => Lt(ScalarLike(other, this));
+    public Tensor Lt(double other) => Lt(NumberLike(other, this));
     /// <summary>Element-wise x &lt;= s (<c>x &lt;= s</c>).</summary>
-    public Tensor Le(double other) => Le(ScalarLike(other, this));
+    public Tensor Le(double other) => Le(NumberLike(other, this));
     /// <summary>Element-wise x &gt; s (<c>x &gt; s</c>).</summary>
-    public Tensor Gt(double other) => Gt(ScalarLike(other, this));
+    public Tensor Gt(double other) => Gt(NumberLike(other, this));
     /// <summary>Element-wise x &gt;= s (<c>x &gt;= s</c>).</summary>
-    public Tensor Ge(double other) => Ge(ScalarLike(other, this));
+    public Tensor Ge(double other) => Ge(NumberLike(other, this));
 
     /// <summary>Element-wise less-than (<c>a &lt; b</c>).</summary>
     public static Tensor operator <(Tensor a, Tensor b) => a.Lt(b);
@@ -85,8 +85,8 @@ public partial class Tensor
         var y = this;
         using (GradMode.Set(false))
         {
-            if (min is double lo) y = y.Maximum(ScalarLike(lo, this));
-            if (max is double hi) y = y.Minimum(ScalarLike(hi, this));
+            if (min is double lo) y = y.Maximum(NumberLike(lo, this));
+            if (max is double hi) y = y.Minimum(NumberLike(hi, this));
             if (ReferenceEquals(y, this)) y = CloneRaw();
         }
         return NeedsGrad(this) ? Record(y, new ClampBackward1(this, min, max), this) : y;
@@ -112,10 +112,13 @@ public partial class Tensor
 
     private sealed class WhereBackward0(Tensor condition, int[] aShape, int[] bShape) : Node
     {
+        private SavedTensor _condition = new(condition);
+
         public override string Name => "WhereBackward0";
 
         protected internal override Tensor?[] Backward(Tensor g)
         {
+            var condition = _condition.Unpack(this, "condition");
             var zero = ZerosLike(g);
             return
             [
@@ -123,6 +126,8 @@ public partial class Tensor
                 NeedsInputGrad(1) ? Where(condition, zero, g).SumToSize(bShape) : null,
             ];
         }
+
+        protected internal override void ReleaseSaved() => _condition.Release();
     }
 
     private sealed class ClampBackward1(Tensor x, double? min, double? max) : Node

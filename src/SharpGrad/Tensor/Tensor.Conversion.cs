@@ -48,14 +48,15 @@ public partial class Tensor
     public T[] ToArray<T>() where T : unmanaged
     {
         var result = new T[Numel()];
-        var dst = new Storage<T>(result);
         if (typeof(T) == typeof(int))
         {
             var longs = ToArray<long>();
             for (int i = 0; i < longs.Length; i++) result[i] = (T)(object)checked((int)longs[i]);
             return result;
         }
-        Dispatch.Copy(Storage, Layout, dst, Layout.Contiguous(Layout.Sizes));
+        if (typeof(T) != typeof(float) && typeof(T) != typeof(double) && typeof(T) != typeof(long) && typeof(T) != typeof(bool))
+            throw new NotSupportedException($"tolist: cannot convert to {typeof(T).Name}; use float, double, long, int or bool");
+        Dispatch.Copy(Storage, Layout, new Storage<T>(result), Layout.Contiguous(Layout.Sizes));
         return result;
     }
 

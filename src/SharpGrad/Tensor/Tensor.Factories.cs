@@ -59,7 +59,7 @@ public partial class Tensor
     public static Tensor Empty(params int[] size) => Empty(size, DType.Float32);
 
     /// <summary>Uninitialised (here: zero-filled) tensor (<c>torch.empty</c>).</summary>
-    public static Tensor Empty(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Zeros(size, dtype, requiresGrad);
+    public static Tensor Empty(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Zeros(CheckSize("empty", size), dtype, requiresGrad);
 
     /// <summary>Tensor of zeros (<c>torch.zeros</c>).</summary>
     public static Tensor Zeros(params int[] size) => Zeros(size, DType.Float32);
@@ -75,7 +75,7 @@ public partial class Tensor
     public static Tensor Ones(params int[] size) => Ones(size, DType.Float32);
 
     /// <summary>Tensor of ones (<c>torch.ones</c>).</summary>
-    public static Tensor Ones(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Full(size, 1, dtype, requiresGrad);
+    public static Tensor Ones(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Full(CheckSize("ones", size), 1, dtype, requiresGrad);
 
     /// <summary>Tensor filled with one value (<c>torch.full</c>).</summary>
     public static Tensor Full(int[] size, double fillValue, DType dtype = DType.Float32, bool requiresGrad = false)
@@ -121,8 +121,8 @@ public partial class Tensor
         var values = new double[steps];
         double step = steps > 1 ? (end - start) / (steps - 1) : 0;
         int half = steps / 2;
-        // Fill from both ends so that the last value is exactly `end`.
-        for (int i = 0; i < steps; i++) values[i] = i < half ? start + i * step : end - (steps - 1 - i) * step;
+        // Fill from both ends so that the last value is exactly `end`; one step gives just `start`, as in PyTorch.
+        for (int i = 0; i < steps; i++) values[i] = i < half || steps == 1 ? start + i * step : end - (steps - 1 - i) * step;
         var t = FromBuffer(values, steps);
         if (dtype != DType.Float64) t = t.To(dtype);
         return requiresGrad ? t.RequiresGrad_() : t;
@@ -142,18 +142,18 @@ public partial class Tensor
 
     /// <summary>Uniform samples in [0, 1) (<c>torch.rand</c>).</summary>
     public static Tensor Rand(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
-        => Zeros(size, RequireFloat("rand", dtype)).Uniform_(0, 1, generator).RequiresGrad_(requiresGrad);
+        => Zeros(CheckSize("rand", size), RequireFloat("rand", dtype)).Uniform_(0, 1, generator).RequiresGrad_(requiresGrad);
 
     /// <summary>Standard normal samples (<c>torch.randn</c>).</summary>
     public static Tensor Randn(params int[] size) => Randn(size, null);
 
     /// <summary>Standard normal samples (<c>torch.randn</c>).</summary>
     public static Tensor Randn(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
-        => Zeros(size, RequireFloat("randn", dtype)).Normal_(0, 1, generator).RequiresGrad_(requiresGrad);
+        => Zeros(CheckSize("randn", size), RequireFloat("randn", dtype)).Normal_(0, 1, generator).RequiresGrad_(requiresGrad);
 
     /// <summary>Normal samples with the given mean and standard deviation (<c>torch.normal(mean, std, size)</c>).</summary>
     public static Tensor Normal(double mean, double std, int[] size, Generator? generator = null, DType dtype = DType.Float32)
-        => Zeros(size, RequireFloat("normal", dtype)).Normal_(mean, std, generator);
+        => Zeros(CheckSize("normal", size), RequireFloat("normal", dtype)).Normal_(mean, std, generator);
 
     /// <summary>Uniform integers in [low, high) as int64 (<c>torch.randint</c>).</summary>
     public static Tensor Randint(long low, long high, int[] size, Generator? generator = null, DType dtype = DType.Int64)

@@ -31,6 +31,18 @@ public partial class Tensor
     /// <summary>Divides by a scalar in place (<c>tensor.div_(s)</c>).</summary>
     public Tensor Div_(double other) => Div_(ScalarLike(other, this));
 
+    /// <summary>Adds an integer scalar in place; an int64 tensor stays int64 (<c>tensor.add_(1)</c>).</summary>
+    public Tensor Add_(long other) => Add_(IntScalarLike(other, this));
+
+    /// <summary>Subtracts an integer scalar in place (<c>tensor.sub_(1)</c>).</summary>
+    public Tensor Sub_(long other) => Sub_(IntScalarLike(other, this));
+
+    /// <summary>Multiplies by an integer scalar in place (<c>tensor.mul_(2)</c>).</summary>
+    public Tensor Mul_(long other) => Mul_(IntScalarLike(other, this));
+
+    /// <summary>Divides by an integer scalar in place; integer tensors cannot hold the result (<c>tensor.div_(2)</c>).</summary>
+    public Tensor Div_(long other) => Div_(IntScalarLike(other, this));
+
     /// <summary>Sets every element to zero (<c>tensor.zero_()</c>).</summary>
     public Tensor Zero_() => Fill_(0);
 
@@ -38,9 +50,10 @@ public partial class Tensor
     public Tensor Fill_(double value)
     {
         CheckInPlaceOnLeaf("fill_");
+        // Inside autograd the old value gets a zero gradient (PyTorch's FillBackward0).
+        if (GradMode.IsEnabled && RequiresGrad) return Rebase("fill_", old => Where(OnesLike(old, DType.Bool), value, old));
         Dispatch.Fill(Storage, Layout, value);
         BumpVersion();
-        if (GradMode.IsEnabled) (GradFn, _requiresGrad) = (null, _requiresGrad && IsLeaf);
         return this;
     }
 
@@ -48,6 +61,7 @@ public partial class Tensor
     public Tensor Copy_(Tensor src)
     {
         CheckInPlaceOnLeaf("copy_");
+        CheckNoInternalOverlap("copy_");
         BroadcastLayout("copy_", src, Layout.Sizes);
         if (!(GradMode.IsEnabled && (src.RequiresGrad || RequiresGrad)))
         {
@@ -100,8 +114,11 @@ public partial class Tensor
     private Tensor FillFrom(string op, double[] values)
     {
         CheckInPlaceOnLeaf(op);
+        CheckNoInternalOverlap(op);
         if (!DType.IsFloatingPoint()) throw new ArgumentException($"{op}: expected a floating point tensor, got {DType.TorchName()}");
-        using (GradMode.Set(false)) CopyRaw(FromBuffer(values, Layout.Sizes));
+        var src = FromBuffer(values, Layout.Sizes);
+        if (GradMode.IsEnabled && RequiresGrad) return Rebase(op, old => Where(OnesLike(old, DType.Bool), src.To(old.DType), old));
+        using (GradMode.Set(false)) CopyRaw(src);
         BumpVersion();
         return this;
     }
@@ -109,6 +126,7 @@ public partial class Tensor
     private Tensor BinaryInPlace(BinaryKind kind, string op, Tensor other, Func<Tensor, Tensor, Tensor> outOfPlace)
     {
         CheckInPlaceOnLeaf(op);
+        CheckNoInternalOverlap(op);
         var resultType = ResultType(this, other);
         if (kind == BinaryKind.Div && !resultType.IsFloatingPoint()) resultType = DType.Float32;
         if (resultType.IsFloatingPoint() && !DType.IsFloatingPoint() || DType == DType.Bool && resultType != DType.Bool)
@@ -144,6 +162,16 @@ public partial class Tensor
         GradFn = result.GradFn;
         _requiresGrad = result.RequiresGrad;
         return this;
+    }
+
+    /// <summary>Refuses to write into a tensor where several elements alias one memory location (an expanded view).</summary>
+    private void CheckNoInternalOverlap(string op)
+    {
+        for (int d = 0; d < NDim; d++)
+            if (Layout.Strides[d] == 0 && Layout.Sizes[d] > 1)
+                throw new InvalidOperationException(
+                    $"{op}: unsupported operation: more than one element of the written-to tensor (shape {Core.Shape.Format(Layout.Sizes)}, " +
+                    $"stride {Core.Shape.Format(Layout.Strides)}) refers to a single memory location; Clone() the tensor first");
     }
 
     private void CheckInPlaceOnLeaf(string op)

@@ -17,17 +17,17 @@ public partial class Tensor
         int ra = NDim, rb = other.NDim;
         if (ra == 0 || rb == 0)
             throw new ArgumentException($"matmul: both arguments need at least 1 dimension, but got shapes {Core.Shape.Format(Layout.Sizes)} and {Core.Shape.Format(other.Layout.Sizes)}");
+        CheckInner("matmul", this, other, Layout.Sizes[^1], other.Layout.Sizes[rb == 1 ? 0 : rb - 2]);
         if (ra == 1 && rb == 1) return Dot(other);
         if (ra == 2 && rb == 2) return Mm(other);
         if (ra == 1 && rb == 2) return Unsqueeze(0).Mm(other).Squeeze(0);
         if (ra == 2 && rb == 1) return Mv(other);
-        CheckInner("matmul", this, other, Layout.Sizes[^1], other.Layout.Sizes[rb == 1 ? 0 : rb - 2]);
         if (rb <= 2 && ra > 2)
         {
             // [..., n, k] @ [k, p]: fold the batch into the rows, one GEMM.
             var b2 = rb == 1 ? other.Unsqueeze(1) : other;
             var lead = Layout.Sizes[..^1];
-            var y = Reshape(-1, Layout.Sizes[^1]).Mm(b2);
+            var y = Reshape(Core.Shape.Numel(lead), Layout.Sizes[^1]).Mm(b2); // explicit rows: -1 cannot be inferred when k = 0
             return rb == 1 ? y.Reshape(lead) : y.Reshape([.. lead, b2.Layout.Sizes[1]]);
         }
         var a3 = ra == 1 ? Unsqueeze(0) : this;
@@ -63,8 +63,10 @@ public partial class Tensor
     /// <summary>Matrix-vector product [n, k] x [k] (<c>torch.mv</c>).</summary>
     public Tensor Mv(Tensor vector)
     {
+        CheckMatMulTypes("mv", this, vector);
         if (NDim != 2 || vector.NDim != 1)
             throw new ArgumentException($"mv: expected a matrix and a vector, but got shapes {Core.Shape.Format(Layout.Sizes)} and {Core.Shape.Format(vector.Layout.Sizes)}");
+        CheckInner("mv", this, vector, Layout.Sizes[1], vector.Layout.Sizes[0]);
         return Mm(vector.Unsqueeze(1)).Squeeze(1);
     }
 
@@ -90,6 +92,7 @@ public partial class Tensor
     /// <summary>Inner product of two 1-D tensors of the same length (<c>torch.dot</c>).</summary>
     public Tensor Dot(Tensor other)
     {
+        CheckMatMulTypes("dot", this, other);
         if (NDim != 1 || other.NDim != 1)
             throw new ArgumentException($"dot: 1D tensors expected, but got shapes {Core.Shape.Format(Layout.Sizes)} and {Core.Shape.Format(other.Layout.Sizes)}");
         if (Layout.Sizes[0] != other.Layout.Sizes[0])

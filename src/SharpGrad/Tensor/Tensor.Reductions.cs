@@ -230,10 +230,15 @@ public partial class Tensor
     /// <summary>Gradient of max(dim) / min(dim): to the position each value came from.</summary>
     private sealed class IndexedBackward(string name, int[] inputShape, int dim, bool keepDim, Tensor indices) : Node
     {
+        private SavedTensor _indices = new(indices);
+
         public override string Name => name;
+
+        protected internal override void ReleaseSaved() => _indices.Release();
 
         protected internal override Tensor?[] Backward(Tensor g)
         {
+            var indices = _indices.Unpack(this, "indices");
             if (inputShape.Length == 0) return [g];
             var idx = keepDim ? indices : indices.Unsqueeze(dim);
             var gk = keepDim ? g : g.Unsqueeze(dim);

@@ -70,7 +70,10 @@ public partial class Tensor
     {
         if (NDim == 0) return this;
         int a = Core.Shape.NormalizeDim("transpose", dim0, NDim), b = Core.Shape.NormalizeDim("transpose", dim1, NDim);
-        return MakeView(Layout.Transpose(a, b), "TransposeBackward0");
+        var order = new int[NDim];
+        for (int d = 0; d < NDim; d++) order[d] = d;
+        (order[a], order[b]) = (b, a);
+        return MakeView(Layout.Transpose(a, b), "TransposeBackward0", order);
     }
 
     /// <summary>The transpose of a matrix, or the tensor itself below 2 dims (<c>tensor.T</c>; dims reversed for more than 2).</summary>
@@ -201,7 +204,7 @@ public partial class Tensor
         if (!NeedsGrad(this)) return view;
         Node node = name switch
         {
-            "PermuteBackward0" => new PermuteBackward0(permutation!),
+            "PermuteBackward0" or "TransposeBackward0" => new PermuteBackward0(name, permutation!),
             "ExpandBackward0" => new ExpandBackward0(Layout.Sizes),
             _ => new ReshapeBackward(name, Layout.Sizes),
         };
@@ -217,9 +220,10 @@ public partial class Tensor
         protected internal override Tensor?[] Backward(Tensor g) => [g.Reshape(inputShape)];
     }
 
-    private sealed class PermuteBackward0(int[] order) : Node
+    /// <summary>Gradient of permute and transpose: the inverse permutation of the output gradient.</summary>
+    private sealed class PermuteBackward0(string name, int[] order) : Node
     {
-        public override string Name => "PermuteBackward0";
+        public override string Name => name;
 
         protected internal override Tensor?[] Backward(Tensor g)
         {

@@ -140,8 +140,10 @@ public partial class Tensor
             throw new InvalidOperationException(
                 $"backward: internal error, gradient of shape {Core.Shape.Format(g.Layout.Sizes)} for a leaf of shape {Core.Shape.Format(Layout.Sizes)}");
         if (g.DType != DType) g = g.To(DType);
+        // A clone (recorded when createGraph): the incoming gradient may be an expanded view or be
+        // shared with another leaf, and .Grad is later accumulated into in place.
         if (_grad is null)
-            _grad = GradMode.IsEnabled ? g : g.Detach().Clone();
+            _grad = g.Clone();
         else if (GradMode.IsEnabled)
             _grad = _grad + g;
         else
@@ -158,16 +160,19 @@ public partial class Tensor
     internal static Tensor Record(Tensor result, Node node, params Tensor[] inputs)
     {
         var next = new Node?[inputs.Length];
+        var meta = new (int[], DType)[inputs.Length];
         bool any = false;
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i];
+            meta[i] = (t.Layout.Sizes, t.DType);
             if (!t._requiresGrad) continue;
             next[i] = t.GradFn ?? t.GradAccumulator;
             any = true;
         }
         if (!any || !GradMode.IsEnabled) return result;
         node.NextFunctions = next;
+        node.InputMeta = meta;
         result.GradFn = node;
         result._requiresGrad = true;
         return result;

@@ -146,6 +146,28 @@ public class LayerTests
     }
 
     [Fact]
+    public void RemainingLayers_GradCheck()
+    {
+        var x = Check.Input(40, 4, 3);
+        // A fresh generator with the same seed on every call gives the same dropout mask each time.
+        Check.Gradients(t => F.Dropout(t[0], 0.3, generator: new Generator(7)), x);
+        Check.Gradients(t => new BatchNorm1d(3, dtype: DType.Float64).Forward(t[0]), x);
+        Check.Gradients(t => new BatchNorm1d(3, dtype: DType.Float64).Forward(t[0].View(2, 3, 2)), x);
+        Check.Gradients(t => new Flatten(0, 1).Forward(t[0]), x);
+        Check.Gradients(t => new Identity().Forward(t[0]) * 2, x);
+        Check.Gradients(t => new Softmax(1).Forward(t[0]), x);
+        Check.Gradients(t => new LogSoftmax(0).Forward(t[0]), x);
+        Check.Gradients(t => new Sequential(new Tanh(), new Sigmoid(), new ReLU()).Forward(t[0]), x);
+        var lin = new Linear(3, 2, dtype: DType.Float64);
+        Check.Gradients(t => lin.Forward(t[0]), x);
+        Check.Gradients(t => F.Linear(x.Detach(), t[0], t[1]), lin.Weight, lin.Bias!);
+    }
+
+    [Fact]
+    public void BatchNorm_TrainingOnOneValuePerChannelIsAnError()
+        => Check.Throws<ArgumentException>(() => new BatchNorm1d(3).Forward(Tensor.Zeros(1, 3)), "more than 1 value per channel", "[1, 3]");
+
+    [Fact]
     public void OneHot_MatchesPyTorch()
     {
         var y = F.OneHot(Tensor.From(new long[] { 0, 2, 1 }), 4);

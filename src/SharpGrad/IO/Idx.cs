@@ -122,7 +122,7 @@ public static partial class Idx
         }
 
         // Otherwise the buffer grows only as far as data actually arrives, so a lying header costs nothing.
-        var data = new byte[(int)Math.Min(payload, FirstChunk)];
+        var data = new byte[(int)(available is null ? Math.Min(payload, FirstChunk) : payload)];
         long filled = 0;
         while (true)
         {

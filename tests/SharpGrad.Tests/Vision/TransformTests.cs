@@ -508,6 +508,9 @@ public class TransformTests
         Check.Throws<ArgumentException>(() => new RandomRotation((10, 5)), "RandomRotation", "(10, 5)", "min <= max");
         Check.Throws<ArgumentException>(() => new RandomRotation(5, center: [1, 2, 3]), "RandomRotation", "center", "got 3");
         Check.Throws<ArgumentException>(() => new RandomRotation(5).Apply(Tensor.Zeros(3)), "RandomRotation", "[3]");
+        var g = new Generator(2);
+        Check.Throws<ArgumentException>(() => new RandomRotation(5, generator: g).Apply(Tensor.Zeros([2, 2], DType.Bool)), "RandomRotation", "bool");
+        Assert.Equal(new Generator(2).NextUInt64(), g.NextUInt64()); // a rejected call draws nothing
 
         Assert.Equal("RandomRotation(degrees=[-10.0, 10.0], interpolation=nearest, expand=False, fill=0)", new RandomRotation(10).ToString());
         Assert.Equal("RandomRotation(degrees=[-5.0, 15.5], interpolation=bilinear, expand=True, center=[14, 14], fill=1)",

@@ -55,7 +55,8 @@ public static partial class Functional
         return Sample(img, m, w, h, interpolation, fill);
     }
 
-    private static (int H, int W) CheckSampledImage(string op, Tensor img, InterpolationMode interpolation)
+    /// <summary>Checks an image for rotation or affine sampling (rank, dtype, not tracked by autograd) and returns its height and width.</summary>
+    internal static (int H, int W) CheckSampledImage(string op, Tensor img, InterpolationMode interpolation)
     {
         var size = CheckImage(op, img);
         CheckNotTracked(op, img);

@@ -119,7 +119,7 @@ public sealed class RandomAffine : ITransform
     /// <summary>Applies a freshly drawn affine map to one image (or to every image of a batch alike).</summary>
     public Tensor Apply(Tensor input)
     {
-        var (h, w) = Functional.CheckImage("RandomAffine", input);
+        var (h, w) = Functional.CheckSampledImage("RandomAffine", input, Interpolation);
         var (angle, (dx, dy), scale, shear) = GetParams(Degrees, Translate, Scale, _shear, (w, h), Generator);
         return Functional.AffineCore("RandomAffine", input, angle, (dx, dy), scale, shear, Interpolation, Fill, _center);
     }

@@ -24,6 +24,7 @@ public sealed class RandomHorizontalFlip : ITransform
     public Tensor Apply(Tensor input)
     {
         Functional.CheckImage("RandomHorizontalFlip", input);
+        Functional.CheckNotTracked("RandomHorizontalFlip", input);
         bool flip = TransformRandom.Draw(Generator, g => g.NextDouble() < P);
         return flip ? Functional.HFlip(input) : input;
     }

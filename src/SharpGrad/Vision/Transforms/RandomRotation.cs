@@ -63,7 +63,7 @@ public sealed class RandomRotation : ITransform
     /// <summary>Rotates one image (or every image of a batch, by the same angle) by a freshly drawn angle.</summary>
     public Tensor Apply(Tensor input)
     {
-        Functional.CheckImage("RandomRotation", input);
+        Functional.CheckSampledImage("RandomRotation", input, Interpolation); // before drawing, so a bad call leaves the generator alone
         double angle = GetParams(Degrees, Generator);
         return Functional.RotateCore("RandomRotation", input, angle, Interpolation, Expand, _center, Fill);
     }

@@ -16,6 +16,12 @@ public partial class Tensor
         return MakeView(new Layout(sizes, strides, Layout.Offset), "ViewBackward0");
     }
 
+    /// <summary>A view with the shape of <paramref name="other"/> (<c>tensor.view_as</c>).</summary>
+    public Tensor ViewAs(Tensor other) => View(other.Layout.Sizes);
+
+    /// <summary>Reshaped to the shape of <paramref name="other"/> (<c>tensor.reshape_as</c>).</summary>
+    public Tensor ReshapeAs(Tensor other) => Reshape(other.Layout.Sizes);
+
     /// <summary>A view with other sizes when possible, otherwise a contiguous copy (<c>tensor.reshape</c>).</summary>
     public Tensor Reshape(params int[] shape)
     {

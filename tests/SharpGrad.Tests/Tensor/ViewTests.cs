@@ -371,3 +371,18 @@ public class ViewTests
         Assert.Equal([2, 3, 4], x.Shape);
     }
 }
+
+public class ViewAsTests
+{
+    [Fact]
+    public void ViewAs_AndReshapeAs_TakeTheOtherShape()
+    {
+        // Course 004: pred.eq(target.data.view_as(pred)).sum()
+        var pred = Tensor.From(new long[,] { { 1 }, { 2 }, { 3 } });
+        var target = Tensor.From(new long[] { 1, 0, 3 });
+        Assert.Equal(2L, pred.Eq(target.ViewAs(pred)).Sum().Item<long>());
+        Assert.True(ReferenceEquals(target.Storage, target.ViewAs(pred).Storage));
+        Assert.Equal([3, 1], Tensor.Zeros(3).T.ReshapeAs(pred).Shape);
+        Check.Throws<ArgumentException>(() => Tensor.Zeros(4).ViewAs(pred), "view", "[3, 1]", "4");
+    }
+}

@@ -49,7 +49,7 @@ public sealed class IdxArray
             throw new ArgumentException(
                 $"idx: shape {Core.Shape.Format(shape)} of {TypeName(type)} needs {bytes} bytes of data, but {data.Length} were given", nameof(data));
         Type = type;
-        Shape = (int[])shape.Clone();
+        _shape = (int[])shape.Clone();
         Data = data;
         Numel = (int)numel;
     }
@@ -57,8 +57,10 @@ public sealed class IdxArray
     /// <summary>The element type.</summary>
     public IdxType Type { get; }
 
-    /// <summary>The dimensions (a copy is kept; do not modify the returned array).</summary>
-    public int[] Shape { get; }
+    private readonly int[] _shape;
+
+    /// <summary>The dimensions, a fresh copy.</summary>
+    public int[] Shape => (int[])_shape.Clone();
 
     /// <summary>The payload bytes as stored in the file (multi-byte values big-endian).</summary>
     public byte[] Data { get; }
@@ -101,13 +103,13 @@ public sealed class IdxArray
             {
                 var values = new float[Numel];
                 for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadSingleBigEndian(bytes.Slice(4 * i, 4));
-                return Tensor.FromBuffer(values, Shape);
+                return Tensor.FromBuffer(values, _shape);
             }
             case IdxType.Float64:
             {
                 var values = new double[Numel];
                 for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadDoubleBigEndian(bytes.Slice(8 * i, 8));
-                return Tensor.FromBuffer(values, Shape);
+                return Tensor.FromBuffer(values, _shape);
             }
             default:
             {
@@ -127,7 +129,7 @@ public sealed class IdxArray
                         for (int i = 0; i < values.Length; i++) values[i] = BinaryPrimitives.ReadInt32BigEndian(bytes.Slice(4 * i, 4));
                         break;
                 }
-                return Tensor.FromBuffer(values, Shape);
+                return Tensor.FromBuffer(values, _shape);
             }
         }
     }

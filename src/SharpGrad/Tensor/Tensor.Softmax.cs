@@ -22,7 +22,7 @@ public partial class Tensor
                 y = shifted - shifted.Exp().Sum(d, keepDim: true).Log();
             }
         }
-        return NeedsGrad(this) ? Record(y, new LogSoftmaxBackward0(y, d), this) : y;
+        return NeedsGrad(this) ? Record(y, new SoftmaxFamilyBackward("LogSoftmaxBackward0", y, d, log: true), this) : y;
     }
 
     /// <summary>exp(x) / sum(exp(x)) along <paramref name="dim"/>, max-subtracted for stability (<c>torch.softmax</c>).</summary>
@@ -40,7 +40,7 @@ public partial class Tensor
                 y = e / e.Sum(d, keepDim: true);
             }
         }
-        return NeedsGrad(this) ? Record(y, new SoftmaxBackward0(y, d), this) : y;
+        return NeedsGrad(this) ? Record(y, new SoftmaxFamilyBackward("SoftmaxBackward0", y, d, log: false), this) : y;
     }
 
     private Tensor RequireFloatInput(string op)
@@ -49,33 +49,20 @@ public partial class Tensor
         throw new ArgumentException($"{op}: expected a floating point tensor, but got {DType.TorchName()}; call Float() first");
     }
 
-    private sealed class LogSoftmaxBackward0(Tensor result, int dim) : Node
+    /// <summary>
+    /// Backward of softmax (y (g - sum(g y))) and of log-softmax (g - e^y sum(g)), both from the saved result y.
+    /// </summary>
+    private sealed class SoftmaxFamilyBackward(string name, Tensor result, int dim, bool log) : Node
     {
         private SavedTensor _y = new(result);
 
-        public override string Name => "LogSoftmaxBackward0";
+        public override string Name => name;
 
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var y = _y.Unpack(this, "result");
             if (y.NDim == 0) return [ZerosLike(g)];
-            return [g - y.Exp() * g.Sum(dim, keepDim: true)];
-        }
-
-        protected internal override void ReleaseSaved() => _y.Release();
-    }
-
-    private sealed class SoftmaxBackward0(Tensor result, int dim) : Node
-    {
-        private SavedTensor _y = new(result);
-
-        public override string Name => "SoftmaxBackward0";
-
-        protected internal override Tensor?[] Backward(Tensor g)
-        {
-            var y = _y.Unpack(this, "result");
-            if (y.NDim == 0) return [ZerosLike(g)];
-            return [y * (g - (g * y).Sum(dim, keepDim: true))];
+            return [log ? g - y.Exp() * g.Sum(dim, keepDim: true) : y * (g - (g * y).Sum(dim, keepDim: true))];
         }
 
         protected internal override void ReleaseSaved() => _y.Release();

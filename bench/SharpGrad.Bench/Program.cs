@@ -2,18 +2,23 @@ using System.Diagnostics;
 using System.Text.Json;
 using SharpGrad.Bench;
 
-// The SharpGrad benchmark: one JSON line per workload on standard output.
-//   dotnet run -c Release --project bench/SharpGrad.Bench -- [workload ...] [--data DIR]
-// With no workload names, every workload runs. bench/README.md lists them.
+// The SharpGrad benchmark: JSON lines on standard output (one per workload; sgemm gives one per shape).
+//   dotnet run -c Release --project bench/SharpGrad.Bench -- [workload ...] [--data DIR] [--threads N]
+// With no workload names, every workload runs. bench/README.md lists them; bench/compare.sh compares with PyTorch.
 var workloads = Workloads.All;
 var names = new List<string>();
 string dataDir = SharpGrad.Vision.FashionMNIST.DebianRoot;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--data" && i + 1 < args.Length) dataDir = args[++i];
+    else if (args[i] == "--threads" && i + 1 < args.Length && int.TryParse(args[i + 1], out int threads) && threads > 0)
+    {
+        SharpGrad.Kernels.Threading.NumThreads = threads;
+        i++;
+    }
     else if (args[i] is "-h" or "--help")
     {
-        Console.WriteLine("usage: SharpGrad.Bench [workload ...] [--data DIR]\nworkloads: " + string.Join(", ", workloads.Keys));
+        Console.WriteLine("usage: SharpGrad.Bench [workload ...] [--data DIR] [--threads N]\nworkloads: " + string.Join(", ", workloads.Keys));
         return 0;
     }
     else names.Add(args[i]);
@@ -31,10 +36,13 @@ if (names.Count == 0) names.AddRange(workloads.Keys);
 var context = new BenchContext(dataDir);
 foreach (var name in names)
 {
-    var result = workloads[name](context);
-    result["workload"] = name;
-    result["threads"] = SharpGrad.Kernels.Threading.NumThreads;
-    result["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1);
-    Console.WriteLine(JsonSerializer.Serialize(result));
+    foreach (var result in workloads[name](context))
+    {
+        var line = new Dictionary<string, object?> { ["impl"] = "sharpgrad", ["workload"] = name };
+        foreach (var (key, value) in result) line[key] = value;
+        line["threads"] = SharpGrad.Kernels.Threading.NumThreads;
+        line["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1);
+        Console.WriteLine(JsonSerializer.Serialize(line));
+    }
 }
 return 0;

@@ -53,6 +53,10 @@ def load(path):
 sg, pt = load(sys.argv[1]), load(sys.argv[2])
 timed_targets = {"fit", "sine", "regression", "mlp", "deep", "cnn"}
 header = f"{'workload':<14}{'shape':<34}{'unit':<12}{'SharpGrad':>11}{'PyTorch':>11}{'ratio':>8}  {'SG MB':>7}{'PT MB':>7}  {'SG alloc/unit':>14}{'SG gen2':>8}  target"
+blas = next(iter(pt.values()), {}).get("blas")
+print(f"PyTorch BLAS: {blas}")
+if blas and "/blas/" in blas:
+    print("WARNING: PyTorch uses the netlib reference BLAS; install libopenblas0-pthread for a meaningful reference")
 print(header)
 print("-" * len(header))
 met = missed = 0

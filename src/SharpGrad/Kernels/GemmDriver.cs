@@ -116,6 +116,10 @@ internal static class GemmDriver
                 {
                     int k0 = s * KC, kc = Math.Min(KC, k - k0);
                     bool add = accumulate || s > 0;
+                    // Claim the first B panel if no one has, then pack this item's A panels before waiting on
+                    // anything, so that two items starting on the same B panel do not idle while it is packed.
+                    EnsureB(q0 + qRot % nq, s, k0, kc, wait: false);
+                    for (int ii = 0; ii < ni0; ii++) EnsureA(ic + (ii + pRot) % ni0, s, k0, kc, wait: false);
                     for (int jj = 0; jj < nq; jj++)
                     {
                         int jr = q0 + (jj + qRot) % nq;
@@ -133,7 +137,8 @@ internal static class GemmDriver
                                 TK.Run(kc, ref aPanel, ref bPanel, ref c[cOff + i * cRs + j], cRs, add);
                                 continue;
                             }
-                            TK.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, false);
+                            if (cols < nr) TK.RunNarrow(kc, cols, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, false);
+                            else TK.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, false);
                             WriteBack(tile, nr, i, j, rows, cols, add);
                         }
                     }
@@ -155,7 +160,7 @@ internal static class GemmDriver
             }
         }
 
-        private void EnsureA(int ir, int s, int k0, int kc)
+        private void EnsureA(int ir, int s, int k0, int kc, bool wait = true)
         {
             ref int state = ref _state[ir * _kb + s];
             if (Volatile.Read(ref state) == Packed) return;
@@ -173,10 +178,10 @@ internal static class GemmDriver
                 }
                 return;
             }
-            Wait(ref state);
+            if (wait) Wait(ref state);
         }
 
-        private void EnsureB(int jr, int s, int k0, int kc)
+        private void EnsureB(int jr, int s, int k0, int kc, bool wait = true)
         {
             ref int state = ref _state[(_mp + jr) * _kb + s];
             if (Volatile.Read(ref state) == Packed) return;
@@ -194,7 +199,7 @@ internal static class GemmDriver
                 }
                 return;
             }
-            Wait(ref state);
+            if (wait) Wait(ref state);
         }
 
         /// <summary>Waits for another item that is packing this slice right now (it never blocks, so this ends).</summary>

@@ -22,6 +22,12 @@ internal interface IGemmKernel<T> where T : unmanaged
 
     /// <summary>Tile = sum over p &lt; kc of A[:, p] B[p, :]; stores C = C + tile when <paramref name="add"/>, else C = tile.</summary>
     static abstract void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add);
+
+    /// <summary>
+    /// As <see cref="Run"/> for an edge panel with only <paramref name="cols"/> &lt; NR valid columns (B rows still NR
+    /// apart): kernels may skip the vectors that hold only padding. Columns past <paramref name="cols"/> are undefined.
+    /// </summary>
+    static abstract void RunNarrow(int kc, int cols, ref T a, ref T b, ref T c, nint ldc, bool add);
 }
 
 /// <summary>Fused multiply-add for float and double vectors (plain multiply then add for other element types).</summary>
@@ -130,6 +136,89 @@ internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, INum
         StoreRow(ref Unsafe.Add(ref c, 5 * ldc), w, add, c50, c51, c52, c53);
     }
 
+    /// <summary>Edge panels: one or two vectors wide when that covers the valid columns (a 200-wide C wastes 56 of 256 columns otherwise).</summary>
+    public static void RunNarrow(int kc, int cols, ref T a, ref T b, ref T c, nint ldc, bool add)
+    {
+        int w = Vector512<T>.Count;
+        if (cols <= w) Run1(kc, ref a, ref b, ref c, ldc, add);
+        else if (cols <= 2 * w) Run2(kc, ref a, ref b, ref c, ldc, add);
+        else Run(kc, ref a, ref b, ref c, ldc, add);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run1(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)
+    {
+        nint step = NR;
+        Vector512<T> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b);
+            c0 = GemmSimd.MulAdd(Vector512.Create(a), b0, c0);
+            c1 = GemmSimd.MulAdd(Vector512.Create(Unsafe.Add(ref a, 1)), b0, c1);
+            c2 = GemmSimd.MulAdd(Vector512.Create(Unsafe.Add(ref a, 2)), b0, c2);
+            c3 = GemmSimd.MulAdd(Vector512.Create(Unsafe.Add(ref a, 3)), b0, c3);
+            c4 = GemmSimd.MulAdd(Vector512.Create(Unsafe.Add(ref a, 4)), b0, c4);
+            c5 = GemmSimd.MulAdd(Vector512.Create(Unsafe.Add(ref a, 5)), b0, c5);
+            a = ref Unsafe.Add(ref a, 6);
+            b = ref Unsafe.Add(ref b, step);
+        }
+        Store(ref c, add, c0);
+        Store(ref Unsafe.Add(ref c, ldc), add, c1);
+        Store(ref Unsafe.Add(ref c, 2 * ldc), add, c2);
+        Store(ref Unsafe.Add(ref c, 3 * ldc), add, c3);
+        Store(ref Unsafe.Add(ref c, 4 * ldc), add, c4);
+        Store(ref Unsafe.Add(ref c, 5 * ldc), add, c5);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run2(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)
+    {
+        nint step = NR;
+        nuint w = (nuint)Vector512<T>.Count;
+        Vector512<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector512<T> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.LoadUnsafe(ref b);
+            var b1 = Vector512.LoadUnsafe(ref b, w);
+            var x = Vector512.Create(a);
+            c00 = GemmSimd.MulAdd(x, b0, c00); c01 = GemmSimd.MulAdd(x, b1, c01);
+            x = Vector512.Create(Unsafe.Add(ref a, 1));
+            c10 = GemmSimd.MulAdd(x, b0, c10); c11 = GemmSimd.MulAdd(x, b1, c11);
+            x = Vector512.Create(Unsafe.Add(ref a, 2));
+            c20 = GemmSimd.MulAdd(x, b0, c20); c21 = GemmSimd.MulAdd(x, b1, c21);
+            x = Vector512.Create(Unsafe.Add(ref a, 3));
+            c30 = GemmSimd.MulAdd(x, b0, c30); c31 = GemmSimd.MulAdd(x, b1, c31);
+            x = Vector512.Create(Unsafe.Add(ref a, 4));
+            c40 = GemmSimd.MulAdd(x, b0, c40); c41 = GemmSimd.MulAdd(x, b1, c41);
+            x = Vector512.Create(Unsafe.Add(ref a, 5));
+            c50 = GemmSimd.MulAdd(x, b0, c50); c51 = GemmSimd.MulAdd(x, b1, c51);
+            a = ref Unsafe.Add(ref a, 6);
+            b = ref Unsafe.Add(ref b, step);
+        }
+        Store(ref c, add, c00); Store(ref c, w, add, c01);
+        ref T r = ref Unsafe.Add(ref c, ldc);
+        Store(ref r, add, c10); Store(ref r, w, add, c11);
+        r = ref Unsafe.Add(ref r, ldc);
+        Store(ref r, add, c20); Store(ref r, w, add, c21);
+        r = ref Unsafe.Add(ref r, ldc);
+        Store(ref r, add, c30); Store(ref r, w, add, c31);
+        r = ref Unsafe.Add(ref r, ldc);
+        Store(ref r, add, c40); Store(ref r, w, add, c41);
+        r = ref Unsafe.Add(ref r, ldc);
+        Store(ref r, add, c50); Store(ref r, w, add, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref T c, bool add, Vector512<T> v) => Store(ref c, 0, add, v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref T c, nuint at, bool add, Vector512<T> v)
+    {
+        if (add) v = Vector512.LoadUnsafe(ref c, at) + v;
+        v.StoreUnsafe(ref c, at);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreRow(ref T c, nuint w, bool add, Vector512<T> v0, Vector512<T> v1, Vector512<T> v2, Vector512<T> v3)
     {
@@ -153,6 +242,8 @@ internal readonly struct Kernel256<T> : IGemmKernel<T> where T : unmanaged, INum
     public static int MR => 6;
 
     public static int NR => 2 * Vector256<T>.Count;
+
+    public static void RunNarrow(int kc, int cols, ref T a, ref T b, ref T c, nint ldc, bool add) => Run(kc, ref a, ref b, ref c, ldc, add);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)
@@ -206,6 +297,8 @@ internal readonly struct KernelVector<T> : IGemmKernel<T> where T : unmanaged, I
     public static int MR => 4;
 
     public static int NR => 2 * Vector<T>.Count;
+
+    public static void RunNarrow(int kc, int cols, ref T a, ref T b, ref T c, nint ldc, bool add) => Run(kc, ref a, ref b, ref c, ldc, add);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)

@@ -33,12 +33,48 @@ internal static class GemmSmall
             Range(mat, off, rs, cs, x, xOff, xs, y, yOff, i * Chunk, Math.Min(rows, (i + 1) * Chunk), k, accumulate));
     }
 
-    /// <summary>C = A B (+ C) for small m n k: each row of C is a matrix-vector product with B, on the calling thread.</summary>
+    /// <summary>C = A B (+ C) for small m n k, on the calling thread: per row of C, vector lanes across columns when rows of B are contiguous.</summary>
     public static void Rows<T>(T[] a, int aOff, int aRs, int aCs, T[] b, int bOff, int bRs, int bCs, T[] c, int cOff,
         int m, int n, int k, bool accumulate) where T : unmanaged, INumber<T>
     {
+        if (bCs != 1 || n < Vector<T>.Count)
+        {
+            for (int i = 0; i < m; i++)
+                ScalarChains(b, bOff, bCs, bRs, a, aOff + i * aRs, aCs, c, cOff + i * n, 0, n, k, accumulate);
+            return;
+        }
+        int w = Vector<T>.Count;
+        ref T aRef = ref MemoryMarshal.GetArrayDataReference(a);
+        ref T bRef = ref MemoryMarshal.GetArrayDataReference(b);
+        ref T cRef = ref MemoryMarshal.GetArrayDataReference(c);
         for (int i = 0; i < m; i++)
-            MatVec(b, bOff, bCs, bRs, a, aOff + i * aRs, aCs, c, cOff + i * n, n, k, accumulate, parallel: false);
+        {
+            ref T aRow = ref Unsafe.Add(ref aRef, aOff + i * aRs);
+            ref T cRow = ref Unsafe.Add(ref cRef, cOff + i * n);
+            for (int k0 = 0; k0 < k; k0 += GemmDriver.KC)
+            {
+                int ke = Math.Min(k, k0 + GemmDriver.KC);
+                bool add = accumulate || k0 > 0;
+                // The last vector overlaps the one before it when n is not a multiple of the width; it is recomputed
+                // from the same inputs, so the overlap stores the same values twice.
+                for (int j = 0; j < n; j += w)
+                {
+                    int jj = Math.Min(j, n - w);
+                    var acc = Vector<T>.Zero;
+                    ref T bCol = ref Unsafe.Add(ref bRef, bOff + jj);
+                    for (int p = k0; p < ke; p++)
+                        acc = GemmSimd.MulAdd(new Vector<T>(Unsafe.Add(ref aRow, p * aCs)), Vector.LoadUnsafe(ref bCol, (nuint)(p * bRs)), acc);
+                    ref T dst = ref Unsafe.Add(ref cRow, jj);
+                    if (add && jj != j)
+                    {
+                        // Only the columns not stored by the previous vector may still be added to.
+                        for (int q = j - jj; q < w; q++) Unsafe.Add(ref dst, q) += acc[q];
+                        continue;
+                    }
+                    (add ? Vector.LoadUnsafe(ref dst) + acc : acc).StoreUnsafe(ref dst);
+                }
+            }
+        }
     }
 
     private static void Range<T>(T[] mat, int off, int rs, int cs, T[] x, int xOff, int xs, T[] y, int yOff, int r0, int r1, int k,

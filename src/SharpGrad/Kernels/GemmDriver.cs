@@ -96,6 +96,7 @@ internal static class GemmDriver
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void Item(int index)
         {
             int mr = TK.MR, nr = TK.NR;
@@ -147,6 +148,7 @@ internal static class GemmDriver
         }
 
         /// <summary>Adds (or stores) the valid part of an edge tile; same additions as the kernel's own store.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WriteBack(Span<T> tile, int nr, int i, int j, int rows, int cols, bool add)
         {
             for (int r = 0; r < rows; r++)

@@ -14,6 +14,7 @@ namespace SharpGrad.Kernels;
 internal static class GemmPacking
 {
     /// <summary>Packs A[0..rows, 0..kc] (element (r, p) at <c>a[off + r * rs + p * cs]</c>) into an MR-row panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackA<T>(T[] a, int off, int rs, int cs, int rows, int kc, int mr, Span<T> dst) where T : unmanaged
     {
         if (rows < mr) dst[..(kc * mr)].Clear();
@@ -61,6 +62,7 @@ internal static class GemmPacking
     }
 
     /// <summary>Packs B[0..kc, 0..cols] (element (p, j) at <c>b[off + p * rs + j * cs]</c>) into an NR-column panel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackB<T>(T[] b, int off, int rs, int cs, int cols, int kc, int nr, Span<T> dst) where T : unmanaged
     {
         if (cols < nr) dst[..(kc * nr)].Clear();
@@ -116,7 +118,7 @@ internal static class GemmPacking
 
     /// <summary>dst[t * ld + q] = src[q * ls + t] for an 8 x 8 block of 4-byte elements.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(ref float src, int ls, ref float dst, int ld)
+    internal static void Transpose8x8(ref float src, int ls, ref float dst, int ld)
     {
         var r0 = Vector256.LoadUnsafe(ref src);
         var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, ls));
@@ -147,7 +149,7 @@ internal static class GemmPacking
 
     /// <summary>dst[t * ld + q] = src[q * ls + t] for a 4 x 4 block of 8-byte elements.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose4x4(ref double src, int ls, ref double dst, int ld)
+    internal static void Transpose4x4(ref double src, int ls, ref double dst, int ld)
     {
         var r0 = Vector256.LoadUnsafe(ref src);
         var r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, ls));

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SharpGrad.Kernels;
 
@@ -34,6 +35,7 @@ internal static class GemmSmall
     }
 
     /// <summary>C = A B (+ C) for small m n k, on the calling thread: per row of C, vector lanes across columns when rows of B are contiguous.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rows<T>(T[] a, int aOff, int aRs, int aCs, T[] b, int bOff, int bRs, int bCs, T[] c, int cOff,
         int m, int n, int k, bool accumulate) where T : unmanaged, INumber<T>
     {
@@ -81,10 +83,13 @@ internal static class GemmSmall
         bool accumulate) where T : unmanaged, INumber<T>
     {
         if (rs == 1) Lanes(mat, off, cs, x, xOff, xs, y, yOff, r0, r1, k, accumulate);
+        else if (cs == 1 && GemmSimd.Fma256 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+            TransposedLanes(mat, off, rs, x, xOff, xs, y, yOff, r0, r1, k, accumulate);
         else ScalarChains(mat, off, rs, cs, x, xOff, xs, y, yOff, r0, r1, k, accumulate);
     }
 
     /// <summary>Columns of M contiguous: one chain per vector lane, an axpy per k step into a stack buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Lanes<T>(T[] mat, int off, int cs, T[] x, int xOff, int xs, T[] y, int yOff, int r0, int r1, int k,
         bool accumulate) where T : unmanaged, INumber<T>
     {
@@ -106,7 +111,75 @@ internal static class GemmSmall
         }
     }
 
+    /// <summary>
+    /// Rows of M contiguous (a matrix times a vector with row-major storage): blocks of 8 vectors' worth of rows
+    /// are transposed in registers, 32 k steps at a time, into a k-major stack buffer; each row's chain then runs
+    /// in a vector lane, eight independent vector chains in flight.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransposedLanes<T>(T[] mat, int off, int rs, T[] x, int xOff, int xs, T[] y, int yOff, int r0, int r1, int k,
+        bool accumulate) where T : unmanaged, INumber<T>
+    {
+        const int sub = 32;
+        int w = Vector256<T>.Count, g = Unsafe.SizeOf<T>() == 4 ? 8 : 4, rows = 8 * w;
+        Span<T> buf = stackalloc T[rows * sub];
+        Span<T> t = stackalloc T[rows];
+        ref T mRef = ref MemoryMarshal.GetArrayDataReference(mat);
+        ref T xRef = ref MemoryMarshal.GetArrayDataReference(x);
+        ref T bRef = ref MemoryMarshal.GetReference(buf);
+        ref T tRef = ref MemoryMarshal.GetReference(t);
+        int r = r0;
+        for (; r + rows <= r1; r += rows)
+        {
+            for (int k0 = 0; k0 < k; k0 += GemmDriver.KC)
+            {
+                int kc = Math.Min(GemmDriver.KC, k - k0);
+                Vector256<T> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                for (int s0 = 0; s0 < kc; s0 += sub)
+                {
+                    int sc = Math.Min(sub, kc - s0), full = sc / g * g;
+                    ref T block = ref Unsafe.Add(ref mRef, off + r * rs + k0 + s0);
+                    for (int i = 0; i < rows; i += g)
+                    {
+                        ref T src = ref Unsafe.Add(ref block, i * rs);
+                        for (int p = 0; p < full; p += g)
+                        {
+                            if (g == 8)
+                                GemmPacking.Transpose8x8(ref Unsafe.As<T, float>(ref Unsafe.Add(ref src, p)), rs,
+                                    ref Unsafe.As<T, float>(ref Unsafe.Add(ref bRef, p * rows + i)), rows);
+                            else
+                                GemmPacking.Transpose4x4(ref Unsafe.As<T, double>(ref Unsafe.Add(ref src, p)), rs,
+                                    ref Unsafe.As<T, double>(ref Unsafe.Add(ref bRef, p * rows + i)), rows);
+                        }
+                        for (int q = 0; q < g; q++)
+                            for (int p = full; p < sc; p++) Unsafe.Add(ref bRef, p * rows + i + q) = Unsafe.Add(ref src, q * rs + p);
+                    }
+                    for (int p = 0; p < sc; p++)
+                    {
+                        var xv = Vector256.Create(Unsafe.Add(ref xRef, xOff + (k0 + s0 + p) * xs));
+                        ref T col = ref Unsafe.Add(ref bRef, p * rows);
+                        a0 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col), xv, a0);
+                        a1 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col, (nuint)w), xv, a1);
+                        a2 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col, (nuint)(2 * w)), xv, a2);
+                        a3 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col, (nuint)(3 * w)), xv, a3);
+                        a4 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col, (nuint)(4 * w)), xv, a4);
+                        a5 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col, (nuint)(5 * w)), xv, a5);
+                        a6 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col, (nuint)(6 * w)), xv, a6);
+                        a7 = GemmSimd.MulAdd(Vector256.LoadUnsafe(ref col, (nuint)(7 * w)), xv, a7);
+                    }
+                }
+                a0.StoreUnsafe(ref tRef); a1.StoreUnsafe(ref tRef, (nuint)w);
+                a2.StoreUnsafe(ref tRef, (nuint)(2 * w)); a3.StoreUnsafe(ref tRef, (nuint)(3 * w));
+                a4.StoreUnsafe(ref tRef, (nuint)(4 * w)); a5.StoreUnsafe(ref tRef, (nuint)(5 * w));
+                a6.StoreUnsafe(ref tRef, (nuint)(6 * w)); a7.StoreUnsafe(ref tRef, (nuint)(7 * w));
+                Combine(t, y.AsSpan(yOff + r, rows), accumulate || k0 > 0);
+            }
+        }
+        if (r < r1) ScalarChains(mat, off, rs, 1, x, xOff, xs, y, yOff, r, r1, k, accumulate);
+    }
+
     /// <summary>Any strides: eight outputs at a time, each a scalar chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ScalarChains<T>(T[] mat, int off, int rs, int cs, T[] x, int xOff, int xs, T[] y, int yOff, int r0, int r1,
         int k, bool accumulate) where T : unmanaged, INumber<T>
     {

@@ -31,9 +31,10 @@ internal static class GemmDriver
         where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
         int mr = TK.MR, nr = TK.NR;
-        // Blocks of C are multiples of the tile so that only the last block of each dimension has edge tiles.
-        int mb = (int)Math.Min(RoundUp(m, mr), Math.Max(mr, packBudget / k / mr * mr));
-        int nb = (int)Math.Min(RoundUp(n, nr), Math.Max(nr, packBudget / k / nr * nr));
+        // Blocks of C are of even size and multiples of the tile, so that only the last block of each dimension has
+        // edge tiles and no block is a sliver that repacks the whole of the other operand for a few rows.
+        int mb = (int)RoundUp((m + Blocks(m, k, packBudget) - 1) / Blocks(m, k, packBudget), mr);
+        int nb = (int)RoundUp((n + Blocks(n, k, packBudget) - 1) / Blocks(n, k, packBudget), nr);
         for (int i0 = 0; i0 < m; i0 += mb)
             for (int j0 = 0; j0 < n; j0 += nb)
             {
@@ -45,6 +46,8 @@ internal static class GemmDriver
     }
 
     private static long RoundUp(long x, int to) => (x + to - 1) / to * to;
+
+    private static int Blocks(int rows, int k, long packBudget) => (int)Math.Min(rows, Math.Max(1, ((long)rows * k + packBudget - 1) / packBudget));
 
     /// <summary>One block of C: shared packed copies of its A and B, filled lazily by whichever item needs a slice first.</summary>
     private sealed class Job<T, TK>(T[] a, int aOff, int aRs, int aCs, T[] b, int bOff, int bRs, int bCs,

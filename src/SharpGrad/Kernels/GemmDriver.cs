@@ -22,6 +22,9 @@ internal static class GemmDriver
     /// <summary>Largest packed copy of one operand, in elements; larger problems are cut into blocks of C.</summary>
     public const long PackBudget = 1 << 22;
 
+    /// <summary>Products with fewer multiply-adds run on one thread: below this, waking a second costs more than it saves.</summary>
+    private const long ParallelWork = 1 << 19;
+
     /// <summary>
     /// C = A B (+ C) with C's element (i, j) at <c>c[cOff + i * cRs + j * cCs]</c>, through the kernel <typeparamref name="TK"/>;
     /// blocks of C keep each packed operand within <paramref name="packBudget"/> elements.
@@ -89,7 +92,7 @@ internal static class GemmDriver
         private void Split()
         {
             int threads = Threading.NumThreads;
-            if (threads <= 1) return;
+            if (threads <= 1 || (long)m * n * k < ParallelWork) return;
             if (_mp >= threads && (n <= m || _np < threads)) _mItems = threads;
             else if (_np >= threads) _nItems = threads;
             else

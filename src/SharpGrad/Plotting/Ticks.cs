@@ -53,23 +53,28 @@ internal static class Ticks
         (lo, hi) = Widen(lo, hi);
         double span = hi - lo;
         double limLo = lo - marginLo * span, limHi = hi + marginHi * span;
-        maxIntervals = Math.Max(1, maxIntervals);
+        maxIntervals = Math.Max(2, maxIntervals);
         int exponent = (int)Math.Floor(Math.Log10(span / maxIntervals)) - 1;
-        Axis? last = null;
+        Axis? last = null, crowded = null;
         for (int attempt = 0; attempt < 60; attempt++)
         {
             double step = Mantissas[attempt % 3] * Math.Pow(10, exponent + attempt / 3);
             // A little slack so that 0.3 / 0.1 = 2.9999999999999996 still counts as 3 steps.
             long kLo = (long)Math.Ceiling(limLo / step - 1e-9), kHi = (long)Math.Floor(limHi / step + 1e-9);
-            if (kHi - kLo > maxIntervals) continue;
             if (kHi - kLo < 1) break; // fewer than two ticks: larger steps only get worse
             var values = new double[kHi - kLo + 1];
             for (long k = kLo; k <= kHi; k++) values[k - kLo] = k * step;
             var axis = new Axis { Lo = limLo, Hi = limHi, Log = false, Step = step, Ticks = values, Labels = FormatLinear(values, step) };
+            if (kHi - kLo > maxIntervals)
+            {
+                crowded = axis;
+                continue;
+            }
             if (fits is null || fits(axis)) return axis;
             last = axis;
         }
-        return last ?? new Axis { Lo = limLo, Hi = limHi, Log = false, Step = span, Ticks = [lo, hi], Labels = FormatLinear([lo, hi], span) };
+        // Nothing satisfied every wish: prefer a step whose labels may touch over one with too many ticks.
+        return last ?? crowded ?? throw new InvalidOperationException($"plot: no tick step found for the range [{lo}, {hi}]");
     }
 
     /// <summary>Ticks at powers of ten covering [lo, hi] (both positive), every decade or every few decades.</summary>

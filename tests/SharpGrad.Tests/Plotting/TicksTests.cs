@@ -42,6 +42,14 @@ public sealed class TicksTests
     }
 
     [Fact]
+    public void Linear_ShortAxisStillGetsTwoIntervalsWithMatchingLabels()
+    {
+        var axis = Ticks.Linear(1, 3, 1);
+        Assert.Equal([1.0, 2, 3], axis.Ticks);
+        Assert.Equal(["1", "2", "3"], Labels(axis));
+    }
+
+    [Fact]
     public void Linear_FitsCallbackForcesLargerSteps()
     {
         var axis = Ticks.Linear(0, 10, 20, a => a.Ticks.Length <= 3);

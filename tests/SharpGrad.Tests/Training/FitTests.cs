@@ -144,6 +144,20 @@ public sealed class FitTests : IDisposable
     }
 
     [Fact]
+    public void ClipGradNorm_BoundsEveryStep()
+    {
+        var model = Net();
+        var before = model.Parameters().Select(p => p.ToArray<double>()).ToArray();
+        // Two batches of lr 1 with the gradient norm clipped to 1e-3: no parameter moves more than 2e-3 in total.
+        Fit.Run(model, new SGD(model.Parameters(), lr: 1), CrossEntropy, Loader(Blobs(32, 1)), null, 1, new FitOptions { ClipGradNorm = 1e-3 });
+        var after = model.Parameters().Select(p => p.ToArray<double>()).ToArray();
+        double moved = 0;
+        for (int i = 0; i < before.Length; i++)
+            for (int j = 0; j < before[i].Length; j++) moved += Math.Pow(after[i][j] - before[i][j], 2);
+        Assert.InRange(Math.Sqrt(moved), 1e-4, 2e-3 + 1e-6);
+    }
+
+    [Fact]
     public void Run_ReportsMisuse()
     {
         var model = Net();

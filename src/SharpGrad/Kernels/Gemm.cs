@@ -1,125 +1,72 @@
-using System.Buffers;
 using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SharpGrad.Kernels;
 
 /// <summary>
-/// General matrix multiply C = A B (+ C) for any element type with <see cref="Vector{T}"/> support.
-/// A and B are read through row and column strides, so transposed operands are never materialised;
-/// B is packed in panels of <see cref="KC"/> rows and A in blocks of four rows, and a 4 x 2-vector
-/// register block accumulates each piece of C. Rows of C are split across threads, never the k sum,
-/// so results do not depend on the thread count.
+/// General matrix multiply C = A B (+ C) for float, double and int64 (any type with <see cref="Vector{T}"/> support).
+/// A and B are read through row and column strides, so transposed operands are never materialised. Large products
+/// go through the packed driver (<see cref="GemmDriver"/>) with the widest micro-kernel the machine runs natively,
+/// matrix-vector and tiny products through <see cref="GemmSmall"/>. Which path and kernel run depends only on the
+/// shapes, strides and machine, never on the thread count, and the work is split over rows and columns of C, never
+/// the k sum: results are bit-identical for any <see cref="Threading.NumThreads"/>.
 /// </summary>
 internal static class Gemm
 {
-    private const int KC = 256;
-    private const int MR = 4;
+    /// <summary>Products with at most this many multiply-adds skip packing and threads.</summary>
+    private const long SmallWork = 1 << 14;
 
     /// <summary>C[m, n] (contiguous at <paramref name="cOff"/>) = A[m, k] B[k, n], plus C when <paramref name="accumulate"/>.</summary>
     public static void MatMul<T>(T[] a, int aOff, int aRs, int aCs, T[] b, int bOff, int bRs, int bCs,
         T[] c, int cOff, int m, int n, int k, bool accumulate = false) where T : unmanaged, INumber<T>
     {
-        if (!accumulate) c.AsSpan(cOff, m * n).Clear();
-        if (m == 0 || n == 0 || k == 0) return;
-        var packedB = ArrayPool<T>.Shared.Rent(Math.Min(k, KC) * n);
-        try
+        CheckRange(c.Length, cOff, m, n, n, 1, "C");
+        if (m == 0 || n == 0) return;
+        if (k == 0)
         {
-            for (int k0 = 0; k0 < k; k0 += KC)
-            {
-                int kc = Math.Min(KC, k - k0);
-                PackB(b, bOff + k0 * bRs, bRs, bCs, packedB, kc, n);
-                int blocks = (m + MR - 1) / MR;
-                Threading.For(blocks, (long)MR * n * kc, blk =>
-                {
-                    int i0 = blk * MR;
-                    RowBlock(a, aOff + i0 * aRs + k0 * aCs, aRs, aCs, packedB, c, cOff + i0 * n, Math.Min(MR, m - i0), n, kc);
-                });
-            }
+            if (!accumulate) c.AsSpan(cOff, m * n).Clear();
+            return;
         }
-        finally
-        {
-            ArrayPool<T>.Shared.Return(packedB);
-        }
+        CheckRange(a.Length, aOff, m, k, aRs, aCs, "A");
+        CheckRange(b.Length, bOff, k, n, bRs, bCs, "B");
+        if (n == 1)
+            GemmSmall.MatVec(a, aOff, aRs, aCs, b, bOff, bRs, c, cOff, m, k, accumulate, parallel: true);
+        else if (m == 1)
+            GemmSmall.MatVec(b, bOff, bCs, bRs, a, aOff, aCs, c, cOff, n, k, accumulate, parallel: true);
+        else if ((long)m * n * k <= SmallWork)
+            GemmSmall.Rows(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, m, n, k, accumulate);
+        else if ((typeof(T) == typeof(float) || typeof(T) == typeof(double)) && Vector512.IsHardwareAccelerated)
+            Packed<T, Kernel512<T>>(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, m, n, k, accumulate);
+        else if ((typeof(T) == typeof(float) || typeof(T) == typeof(double)) && GemmSimd.Fma256)
+            Packed<T, Kernel256<T>>(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, m, n, k, accumulate);
+        else
+            Packed<T, KernelVector<T>>(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, m, n, k, accumulate);
     }
 
-    private static void PackB<T>(T[] b, int off, int rs, int cs, T[] dst, int kc, int n)
+    /// <summary>
+    /// The packed product with kernel <typeparamref name="TK"/>. When C is much narrower than a tile (say n = 10 with
+    /// 64-wide tiles) it computes C^T = B^T A^T instead, so the padding goes to the short side.
+    /// Both orientations give the same bits: each element is the same multiply-add chain.
+    /// </summary>
+    internal static void Packed<T, TK>(T[] a, int aOff, int aRs, int aCs, T[] b, int bOff, int bRs, int bCs,
+        T[] c, int cOff, int m, int n, int k, bool accumulate) where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
     {
-        for (int kk = 0; kk < kc; kk++)
-        {
-            int src = off + kk * rs;
-            var row = dst.AsSpan(kk * n, n);
-            if (cs == 1) b.AsSpan(src, n).CopyTo(row);
-            else for (int j = 0; j < n; j++) row[j] = b[src + j * cs];
-        }
+        long normal = Pad(m, TK.MR) * Pad(n, TK.NR), swapped = Pad(n, TK.MR) * Pad(m, TK.NR);
+        if (swapped * 5 < normal * 4)
+            GemmDriver.Run<T, TK>(b, bOff, bCs, bRs, a, aOff, aCs, aRs, c, cOff, 1, n, n, m, k, accumulate);
+        else
+            GemmDriver.Run<T, TK>(a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, n, 1, m, n, k, accumulate);
     }
 
-    private static void RowBlock<T>(T[] a, int aOff, int aRs, int aCs, T[] bp, T[] c, int cOff, int rows, int n, int kc)
-        where T : unmanaged, INumber<T>
-    {
-        // A block packed k-major: ap[kk * MR + r]; missing rows of a tail block are zeros and never stored.
-        Span<T> ap = stackalloc T[KC * MR];
-        ap.Clear();
-        for (int r = 0; r < rows; r++)
-            for (int kk = 0; kk < kc; kk++) ap[kk * MR + r] = a[aOff + r * aRs + kk * aCs];
+    private static long Pad(int x, int to) => (x + to - 1L) / to * to;
 
-        int w = Vector<T>.Count;
-        int j = 0;
-        ref T bRef = ref MemoryMarshal.GetArrayDataReference(bp);
-        ref T aRef = ref MemoryMarshal.GetReference(ap);
-        if (rows == MR)
-        {
-            for (; j + 2 * w <= n; j += 2 * w)
-            {
-                ref T c0 = ref c[cOff + j];
-                ref T c1 = ref Unsafe.Add(ref c0, n);
-                ref T c2 = ref Unsafe.Add(ref c1, n);
-                ref T c3 = ref Unsafe.Add(ref c2, n);
-                var r00 = Vector.LoadUnsafe(ref c0); var r01 = Vector.LoadUnsafe(ref c0, (nuint)w);
-                var r10 = Vector.LoadUnsafe(ref c1); var r11 = Vector.LoadUnsafe(ref c1, (nuint)w);
-                var r20 = Vector.LoadUnsafe(ref c2); var r21 = Vector.LoadUnsafe(ref c2, (nuint)w);
-                var r30 = Vector.LoadUnsafe(ref c3); var r31 = Vector.LoadUnsafe(ref c3, (nuint)w);
-                for (int kk = 0; kk < kc; kk++)
-                {
-                    ref T brow = ref Unsafe.Add(ref bRef, kk * n + j);
-                    var b0 = Vector.LoadUnsafe(ref brow);
-                    var b1 = Vector.LoadUnsafe(ref brow, (nuint)w);
-                    ref T arow = ref Unsafe.Add(ref aRef, kk * MR);
-                    var a0 = new Vector<T>(arow);
-                    r00 += a0 * b0; r01 += a0 * b1;
-                    var a1 = new Vector<T>(Unsafe.Add(ref arow, 1));
-                    r10 += a1 * b0; r11 += a1 * b1;
-                    var a2 = new Vector<T>(Unsafe.Add(ref arow, 2));
-                    r20 += a2 * b0; r21 += a2 * b1;
-                    var a3 = new Vector<T>(Unsafe.Add(ref arow, 3));
-                    r30 += a3 * b0; r31 += a3 * b1;
-                }
-                r00.StoreUnsafe(ref c0); r01.StoreUnsafe(ref c0, (nuint)w);
-                r10.StoreUnsafe(ref c1); r11.StoreUnsafe(ref c1, (nuint)w);
-                r20.StoreUnsafe(ref c2); r21.StoreUnsafe(ref c2, (nuint)w);
-                r30.StoreUnsafe(ref c3); r31.StoreUnsafe(ref c3, (nuint)w);
-            }
-        }
-        // Remaining columns, and every column of a tail block: one row and one vector (or element) at a time.
-        for (int r = 0; r < rows; r++)
-        {
-            int jj = j;
-            int crow = cOff + r * n;
-            for (; jj + w <= n; jj += w)
-            {
-                ref T cr = ref c[crow + jj];
-                var acc = Vector.LoadUnsafe(ref cr);
-                for (int kk = 0; kk < kc; kk++)
-                    acc += new Vector<T>(ap[kk * MR + r]) * Vector.LoadUnsafe(ref Unsafe.Add(ref bRef, kk * n + jj));
-                acc.StoreUnsafe(ref cr);
-            }
-            for (; jj < n; jj++)
-            {
-                T acc = c[crow + jj];
-                for (int kk = 0; kk < kc; kk++) acc += ap[kk * MR + r] * bp[kk * n + jj];
-                c[crow + jj] = acc;
-            }
-        }
+    /// <summary>Every element of a rows x cols matrix at <paramref name="off"/> with the given strides lies inside the array.</summary>
+    private static void CheckRange(int length, int off, int rows, int cols, int rs, int cs, string name)
+    {
+        if (rows == 0 || cols == 0) return;
+        long lo = off + Math.Min(0L, (rows - 1L) * rs) + Math.Min(0L, (cols - 1L) * cs);
+        long hi = off + Math.Max(0L, (rows - 1L) * rs) + Math.Max(0L, (cols - 1L) * cs);
+        if (lo < 0 || hi >= length)
+            throw new ArgumentException($"matmul: {name} [{rows}, {cols}] with offset {off} and strides ({rs}, {cs}) reaches outside its storage of {length} elements");
     }
 }

@@ -76,6 +76,22 @@ public class LossTests
     }
 
     [Fact]
+    public void CrossEntropy_WeightsIgnoreIndexAndSmoothingTogether_MatchPyTorch()
+    {
+        // PyTorch 1.13.1: F.cross_entropy(x, t, weight=w, label_smoothing=0.2, reduction=r) with x = Logits (float64),
+        // t = [1, -100, 0, 2], w = [0.5, 2.0, 1.5].
+        var x = Tensor.From(Logits);
+        var t = Tensor.From(new long[] { 1, -100, 0, 2 });
+        var w = Tensor.From(new double[] { 0.5, 2.0, 1.5 });
+        Check.Close(1.1216216228026836, F.CrossEntropy(x, t, w, labelSmoothing: 0.2).Item(), 1e-12);
+        Check.Close(4.4864864912107345, F.CrossEntropy(x, t, w, reduction: "sum", labelSmoothing: 0.2).Item(), 1e-12);
+        Check.Close(F.CrossEntropy(x, t, w, reduction: "none", labelSmoothing: 0.2), [1.0501550636681638, 0.0, 0.7324081924454066, 2.7039232350971636], 1e-12);
+        // PyTorch 1.13.1: F.binary_cross_entropy_with_logits([0.5, -2.0], [1.0, 0.0], pos_weight=[3.0]) = 0.7745795249938965 (float32).
+        Check.Close(0.7745795249938965, F.BinaryCrossEntropyWithLogits(Tensor.From(new float[] { 0.5f, -2 }), Tensor.From(new float[] { 1, 0 }),
+            posWeight: Tensor.From(new float[] { 3 })).Item(), 1e-7);
+    }
+
+    [Fact]
     public void CrossEntropy_ProbabilityTargets()
     {
         var x = Tensor.From(Logits);

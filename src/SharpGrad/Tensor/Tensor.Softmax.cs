@@ -8,39 +8,30 @@ public partial class Tensor
     /// log(softmax(x)) along <paramref name="dim"/>, computed as x - max - log(sum(exp(x - max))) so that
     /// large inputs do not overflow (<c>torch.log_softmax</c>).
     /// </summary>
-    public Tensor LogSoftmax(int dim)
+    public Tensor LogSoftmax(int dim) => SoftmaxFamily(dim, log: true);
+
+    /// <summary>exp(x) / sum(exp(x)) along <paramref name="dim"/>, max-subtracted for stability (<c>torch.softmax</c>).</summary>
+    public Tensor Softmax(int dim) => SoftmaxFamily(dim, log: false);
+
+    private Tensor SoftmaxFamily(int dim, bool log)
     {
-        int d = Core.Shape.NormalizeDim("log_softmax", dim, NDim);
-        var x = RequireFloatInput("log_softmax");
+        string op = log ? "log_softmax" : "softmax";
+        int d = Core.Shape.NormalizeDim(op, dim, NDim);
+        var x = RequireFloatInput(op);
         Tensor y;
         using (Tensor.NoGrad())
         {
-            if (NDim == 0) y = ZerosLike(x);
+            if (NDim == 0) y = log ? ZerosLike(x) : OnesLike(x);
             else
             {
                 var shifted = x - x.Max(d, keepDim: true).Values;
-                y = shifted - shifted.Exp().Sum(d, keepDim: true).Log();
+                var e = shifted.Exp();
+                var sum = e.Sum(d, keepDim: true);
+                y = log ? shifted - sum.Log() : e / sum;
             }
         }
-        return NeedsGrad(this) ? Record(y, new SoftmaxFamilyBackward("LogSoftmaxBackward0", y, d, log: true), this) : y;
-    }
-
-    /// <summary>exp(x) / sum(exp(x)) along <paramref name="dim"/>, max-subtracted for stability (<c>torch.softmax</c>).</summary>
-    public Tensor Softmax(int dim)
-    {
-        int d = Core.Shape.NormalizeDim("softmax", dim, NDim);
-        var x = RequireFloatInput("softmax");
-        Tensor y;
-        using (Tensor.NoGrad())
-        {
-            if (NDim == 0) y = OnesLike(x);
-            else
-            {
-                var e = (x - x.Max(d, keepDim: true).Values).Exp();
-                y = e / e.Sum(d, keepDim: true);
-            }
-        }
-        return NeedsGrad(this) ? Record(y, new SoftmaxFamilyBackward("SoftmaxBackward0", y, d, log: false), this) : y;
+        if (!NeedsGrad(this)) return y;
+        return Record(y, new SoftmaxFamilyBackward(log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", y, d, log), this);
     }
 
     private Tensor RequireFloatInput(string op)

@@ -113,7 +113,7 @@ public static partial class Functional
             {
                 "none" => smooth,
                 "sum" => smooth.Sum(),
-                _ => smooth.Sum() / (weight is null ? valid.Sum().Double() : TargetWeights(weight, target, valid, classes).Sum()),
+                _ => smooth.Sum() / (weight is null ? valid.Sum().Double() : TargetWeights(weight, target, valid).Sum()),
             };
             nll = (1 - labelSmoothing) * nll + smoothReduced.To(nll.DType) * (labelSmoothing / classes);
         }
@@ -132,9 +132,9 @@ public static partial class Functional
             if (min < 0 || max >= classes)
                 throw new ArgumentException($"{op}: target {bad} is out of bounds for {classes} classes (valid targets are 0..{classes - 1}, or ignore_index {ignoreIndex})");
         }
-        var onehot = safeTarget.Unsqueeze(-1).Eq(Tensor.Arange(classes));
-        var picked = (logp * onehot).Sum(-1);
-        var w = weight is null ? valid.To(logp.DType) : TargetWeights(weight, safeTarget, valid, classes).To(logp.DType);
+        // logp[..., target]: a gather of one element per sample rather than a [N, C] one-hot mask times logp.
+        var picked = logp.Gather(-1, safeTarget.Unsqueeze(-1)).Squeeze(-1);
+        var w = weight is null ? valid.To(logp.DType) : TargetWeights(weight, safeTarget, valid).To(logp.DType);
         var loss = -picked * w;
         return reduction switch
         {
@@ -146,10 +146,10 @@ public static partial class Functional
     }
 
     /// <summary>weight[target] for each sample, zero where the target is ignored.</summary>
-    private static Tensor TargetWeights(Tensor weight, Tensor target, Tensor valid, int classes)
+    private static Tensor TargetWeights(Tensor weight, Tensor target, Tensor valid)
     {
         var safe = Tensor.Where(valid, target, Tensor.ZerosLike(target));
-        return (weight * safe.Unsqueeze(-1).Eq(Tensor.Arange(classes))).Sum(-1) * valid;
+        return weight.IndexSelect(0, safe.Reshape(-1)).Reshape(safe.Shape) * valid;
     }
 
     /// <summary>Checks shapes for class-index losses and moves the class dim last: [N, C, d...] → [N, d..., C].</summary>

@@ -8,7 +8,7 @@ namespace SharpGrad.NN;
 /// </summary>
 public static partial class Functional
 {
-    /// <summary>y = x W^T + b over the last dim of x (<c>F.linear</c>).</summary>
+    /// <summary>y = x W^T + b over the last dim of x (<c>F.linear</c>), as one fused op and autograd node ("AddmmBackward0").</summary>
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         if (weight.NDim != 2)
@@ -19,8 +19,7 @@ public static partial class Functional
                 $"the last dim of the input must equal in_features = {weight.Size(1)}");
         if (bias is not null && (bias.NDim != 1 || bias.Size(0) != weight.Size(0)))
             throw new ArgumentException($"linear: bias must have shape [{weight.Size(0)}], got {Core.Shape.Format(bias.Shape)}");
-        var y = input.MatMul(weight.T);
-        return bias is null ? y : y + bias;
+        return Tensor.LinearFused(input, weight, bias);
     }
 
     /// <summary>max(x, 0) (<c>F.relu</c>); with <paramref name="inplace"/> the input is overwritten.</summary>

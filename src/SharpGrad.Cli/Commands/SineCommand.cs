@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SharpGrad.Cli.Infrastructure;
 
 namespace SharpGrad.Cli.Commands;
 

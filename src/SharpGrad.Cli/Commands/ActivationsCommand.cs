@@ -61,9 +61,9 @@ internal static class ActivationsCommand
     /// <summary>Builds the command with --x, --negative-slope, --range and the common options.</summary>
     public static Command Create()
     {
-        var xs = CliLists.Numbers("--x", $"Inputs at which to print the functions and derivatives (default {CliLists.Format(DefaultInputs)})", DefaultInputs);
-        var slope = CliOptions.NonNegative("--negative-slope", "Slope of leaky ReLU for x < 0 (default 0.01, as nn.LeakyReLU)", 0.01);
-        var range = CliOptions.Positive("--range", "The plots cover [-range, range] (default 5)", 5);
+        var xs = CliLists.Numbers("--x", "Inputs at which to print the functions and derivatives, comma-separated (e.g. 1,-2,0.5)", DefaultInputs);
+        var slope = CliOptions.NonNegative("--negative-slope", "Slope of leaky ReLU for x < 0 (nn.LeakyReLU's negative_slope)", 0.01);
+        var range = CliOptions.Positive("--range", "The plots cover x in [-range, range]", 5);
         var common = new CommonOptions();
         var command = new Command("activations",
             "Sigmoid, tanh, ReLU, leaky ReLU and sgn with their derivatives (autograd): printed and plotted (course 004)")

@@ -22,8 +22,8 @@ internal static class SplitCommand
     public static Command Create()
     {
         var items = CliLists.Words("--items", "The items to split, comma-separated (default 1,2,...,10 as in the course)");
-        var count = CliOptions.Int("--n", "Split the numbers 1..n instead of --items (default 10)", 10);
-        var train = CliOptions.Positive("--train", "Fraction of the items that goes to the training part, in (0, 1] (default 0.8)", 0.8);
+        var count = CliOptions.Int("--n", "Split the numbers 1..n (the course: 10) instead of --items", 10);
+        var train = CliOptions.Positive("--train", "Fraction of the items that goes to the training part, in (0, 1] (the course: 0.8)", 0.8);
         var common = new CommonOptions(CourseSeed);
         var command = new Command("split", "The course's random train/test split of a list, with a seed (course 004)")
         {

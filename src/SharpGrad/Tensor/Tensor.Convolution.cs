@@ -128,6 +128,16 @@ public partial class Tensor
         return NeedsGrad(x, dy) ? Record(dw, new ConvWeightGradBackward(x, dy, geo), x, dy) : dw;
     }
 
+    /// <summary>Gradient of conv(x, w) + b with respect to b: dy summed over N, OH, OW (a Sum op when dy itself needs a gradient).</summary>
+    private static Tensor Conv2dBiasGrad(Tensor dy, ConvGeometry geo)
+    {
+        if (NeedsGrad(dy)) return dy.Sum([0, 2, 3]);
+        var dyc = DenseRaw(dy, dy.DType);
+        var db = Alloc([geo.O], dy.DType);
+        Kernels.Convolution.BiasGrad(dyc.Storage, dyc.Layout.Offset, db.Storage, geo);
+        return db;
+    }
+
     /// <summary>
     /// Backward of conv2d: grad_input = conv_transpose(dy, w) (col2im of dy w), grad_weight = sum over the
     /// batch of dy times the patch rows, grad_bias = dy summed over N, OH, OW. The first two are themselves
@@ -153,7 +163,7 @@ public partial class Tensor
             var gx = NeedsInputGrad(0) ? Conv2dInputGrad(g, _w.Unpack(this, "weight"), _geo) : null;
             var gw = NeedsInputGrad(1) ? Conv2dWeightGrad(_x.Unpack(this, "input"), g, _geo) : null;
             if (!_hasBias) return [gx, gw];
-            return [gx, gw, NeedsInputGrad(2) ? g.Sum([0, 2, 3]) : null];
+            return [gx, gw, NeedsInputGrad(2) ? Conv2dBiasGrad(g, _geo) : null];
         }
 
         protected internal override void ReleaseSaved() { _x.Release(); _w.Release(); }

@@ -64,25 +64,32 @@ internal static class Im2Col
             throw new ArgumentException($"conv2d: im2col buffers too small for {g}");
         if (l % nr != 0)
             for (int k = 0, tail = off + (np - 1) * nr * kg + l % nr; k < kg; k++) panels.AsSpan(tail + k * nr, nr - l % nr).Clear();
+        // The pieces of one patch row: an output row, cut where it crosses into the next panel. They are the same for
+        // every row (c, a, b) up to a source offset, so they are worked out once.
+        int pieces = g.OH * (ow / nr + 2);
+        Span<int> srcAt = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
+        Span<int> dstAt = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
+        Span<int> lengths = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
+        int count = 0;
+        for (int i = 0, p = 0; i < g.OH; i++)
+            for (int j = 0; j < ow; count++)
+            {
+                int q = p / nr, within = p - q * nr, len = Math.Min(ow - j, nr - within);
+                (srcAt[count], dstAt[count], lengths[count]) = (i * g.SH * wp + j * sw, q * nr * kg + within, len);
+                j += len;
+                p += len;
+            }
         ref T src0 = ref MemoryMarshal.GetArrayDataReference(xp);
-        ref T dst0 = ref MemoryMarshal.GetArrayDataReference(panels);
+        ref T dst0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(panels), off);
         int row = 0;
         for (int c = 0; c < g.Cg; c++)
             for (int a = 0; a < g.KH; a++)
                 for (int b = 0; b < g.KW; b++, row++)
                 {
-                    int p = 0;
-                    for (int i = 0; i < g.OH; i++)
-                    {
-                        int src = (c * hp + i * g.SH + a * g.DH) * wp + b * g.DW;
-                        for (int j = 0; j < ow;)
-                        {
-                            int q = p / nr, within = p - q * nr, len = Math.Min(ow - j, nr - within);
-                            CopyRun(ref Unsafe.Add(ref src0, src + j * sw), sw, ref Unsafe.Add(ref dst0, off + q * nr * kg + row * nr + within), len);
-                            j += len;
-                            p += len;
-                        }
-                    }
+                    ref T src = ref Unsafe.Add(ref src0, (c * hp + a * g.DH) * wp + b * g.DW);
+                    ref T dst = ref Unsafe.Add(ref dst0, row * nr);
+                    for (int t = 0; t < count; t++)
+                        CopyRun(ref Unsafe.Add(ref src, srcAt[t]), sw, ref Unsafe.Add(ref dst, dstAt[t]), lengths[t]);
                 }
     }
 
@@ -105,6 +112,13 @@ internal static class Im2Col
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyRun<T>(ref T src, int sw, ref T dst, int len) where T : unmanaged
     {
+        if (sw == 1 && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && len >= Vector512<T>.Count)
+        {
+            int vc = Vector512<T>.Count, j = 0;
+            for (; j <= len - vc; j += vc) Vector512.LoadUnsafe(ref src, (nuint)j).StoreUnsafe(ref dst, (nuint)j);
+            if (j < len) Vector512.LoadUnsafe(ref src, (nuint)(len - vc)).StoreUnsafe(ref dst, (nuint)(len - vc));
+            return;
+        }
         if (sw == 1 && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && len >= Vector256<T>.Count)
         {
             int vc = Vector256<T>.Count, j = 0;

@@ -31,7 +31,7 @@ internal static class Pooling
         }
     }
 
-    /// <summary>dx[plane, indices[o]] += dy[plane, o]: routes each output's gradient to its argmax (dx must start at zero).</summary>
+    /// <summary>dx = 0, then dx[plane, indices[o]] += dy[plane, o]: routes each output's gradient to its argmax (dx is overwritten).</summary>
     public static void MaxScatter(Storage dy, int dyOff, long[] indices, Storage dx, PoolGeometry g)
     {
         switch (dx)
@@ -204,6 +204,7 @@ internal static class Pooling
         Threading.For(g.Planes, outPlane, p =>
         {
             int dst = p * plane, src = p * outPlane;
+            dx.AsSpan(dst, plane).Clear();
             for (int o = 0; o < outPlane; o++)
             {
                 long at = indices[src + o];

@@ -58,13 +58,20 @@ internal static class Convolution
         }
     }
 
-    /// <summary>dw = the gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch.</summary>
-    public static void WeightGrad(Storage x, int xOff, Storage dy, int dyOff, Storage dw, ConvGeometry g)
+    /// <summary>
+    /// dw = the gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch; when
+    /// <paramref name="db"/> is given, also the bias gradient (the same sums as <see cref="BiasGrad"/>) while dy is at hand.
+    /// </summary>
+    public static void WeightGrad(Storage x, int xOff, Storage dy, int dyOff, Storage dw, ConvGeometry g, Storage? db = null)
     {
         switch (dw)
         {
-            case Storage<float> f: WeightGrad(((Storage<float>)x).Data, xOff, ((Storage<float>)dy).Data, dyOff, f.Data, g); break;
-            case Storage<double> d: WeightGrad(((Storage<double>)x).Data, xOff, ((Storage<double>)dy).Data, dyOff, d.Data, g); break;
+            case Storage<float> f:
+                WeightGrad(((Storage<float>)x).Data, xOff, ((Storage<float>)dy).Data, dyOff, f.Data, (db as Storage<float>)?.Data, g);
+                break;
+            case Storage<double> d:
+                WeightGrad(((Storage<double>)x).Data, xOff, ((Storage<double>)dy).Data, dyOff, d.Data, (db as Storage<double>)?.Data, g);
+                break;
             default: throw new ArgumentException($"conv2d: not supported for dtype {dw.DType.TorchName()}");
         }
     }
@@ -176,18 +183,44 @@ internal static class Convolution
         });
     }
 
-    private static void WeightGrad<T>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, ConvGeometry g) where T : unmanaged, INumber<T>
+    /// <summary>The samples [First, End) of partial sum <paramref name="t"/> of <paramref name="parts"/>.</summary>
+    private static (int First, int End) Part(int t, int parts, int n) => (t * n / parts, (t + 1) * n / parts);
+
+    /// <summary>partial[t * O + oc] = sum over the samples of part t, in order, of dy[n, oc, :] summed.</summary>
+    private static void BiasPart<T>(T[] dy, int dyOff, ConvGeometry g, int t, int parts, T[] partial) where T : unmanaged, INumber<T>
+    {
+        var (n0, n1) = Part(t, parts, g.N);
+        for (int oc = 0; oc < g.O; oc++)
+        {
+            T sum = T.Zero;
+            for (int n = n0; n < n1; n++) sum += TensorPrimitives.Sum<T>(dy.AsSpan(dyOff + (n * g.O + oc) * g.L, g.L));
+            partial[t * g.O + oc] = sum;
+        }
+    }
+
+    /// <summary>dst[0..size) = ((p0 + p1) + p2) + ... for the partial sums laid end to end in <paramref name="partial"/>: a fixed order.</summary>
+    private static void SumParts<T>(T[] partial, int parts, int size, T[] dst) where T : unmanaged, INumber<T>
+    {
+        var sum = dst.AsSpan(0, size);
+        partial.AsSpan(0, size).CopyTo(sum);
+        for (int t = 1; t < parts; t++) TensorPrimitives.Add(sum, partial.AsSpan(t * size, size), sum);
+    }
+
+    private static void WeightGrad<T>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, T[]? db, ConvGeometry g) where T : unmanaged, INumber<T>
     {
         int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W, size = o * kg;
         dw.AsSpan(0, size).Clear();
+        db?.AsSpan(0, o).Clear();
         if (g.N == 0 || l == 0 || o == 0) return;
         int parts = Math.Min(g.N, WeightGradParts);
         var partial = ArrayPool<T>.Shared.Rent(parts * size);
+        var biasPartial = ArrayPool<T>.Shared.Rent(parts * o);
         try
         {
             Threading.For(parts, (long)(g.N / parts) * l * kg * o, t =>
             {
-                int n0 = t * g.N / parts, n1 = (t + 1) * g.N / parts;
+                var (n0, n1) = Part(t, parts, g.N);
+                if (db is not null) BiasPart(dy, dyOff, g, t, parts, biasPartial);
                 var cols = ArrayPool<T>.Shared.Rent(kg * l);
                 var xp = ArrayPool<T>.Shared.Rent(Im2Col.PaddedSize(g));
                 try
@@ -209,24 +242,31 @@ internal static class Convolution
                     ArrayPool<T>.Shared.Return(xp);
                 }
             });
-            // dw = ((p0 + p1) + p2) + ...: a fixed order.
-            var sum = dw.AsSpan(0, size);
-            for (int t = 0; t < parts; t++) TensorPrimitives.Add(sum, partial.AsSpan(t * size, size), sum);
+            SumParts(partial, parts, size, dw);
+            if (db is not null) SumParts(biasPartial, parts, o, db);
         }
         finally
         {
             ArrayPool<T>.Shared.Return(partial);
+            ArrayPool<T>.Shared.Return(biasPartial);
         }
     }
 
     private static void BiasGrad<T>(T[] dy, int dyOff, T[] db, ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        int l = g.L, o = g.O;
-        Threading.For(o, (long)g.N * l, oc =>
+        db.AsSpan(0, g.O).Clear();
+        if (g.N == 0 || g.O == 0) return;
+        // The partial sums of the weight gradient's fused bias sums, so both give the same bits.
+        int parts = Math.Min(g.N, WeightGradParts);
+        var partial = ArrayPool<T>.Shared.Rent(parts * g.O);
+        try
         {
-            T sum = T.Zero;
-            for (int n = 0; n < g.N; n++) sum += TensorPrimitives.Sum<T>(dy.AsSpan(dyOff + (n * o + oc) * l, l));
-            db[oc] = sum;
-        });
+            Threading.For(parts, (long)(g.N / parts) * g.L * g.O, t => BiasPart(dy, dyOff, g, t, parts, partial));
+            SumParts(partial, parts, g.O, db);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(partial);
+        }
     }
 }

@@ -135,14 +135,17 @@ public partial class Tensor
         return NeedsGrad(dy, w) ? Record(dx, new ConvInputGradBackward(dy, w, geo), dy, w) : dx;
     }
 
-    /// <summary>Gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch; differentiable in x and dy.</summary>
-    private static Tensor Conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry geo)
+    /// <summary>
+    /// Gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch; differentiable in x and dy.
+    /// A given <paramref name="biasGrad"/> ([O], outside autograd) is filled with the bias gradient in the same pass over dy.
+    /// </summary>
+    private static Tensor Conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry geo, Tensor? biasGrad = null)
     {
         var dtype = x.DType;
         var xc = DenseRaw(x, dtype);
         var dyc = DenseRaw(dy, dtype);
         var dw = Alloc([geo.O, geo.Cg, geo.KH, geo.KW], dtype);
-        Kernels.Convolution.WeightGrad(xc.Storage, xc.Layout.Offset, dyc.Storage, dyc.Layout.Offset, dw.Storage, geo);
+        Kernels.Convolution.WeightGrad(xc.Storage, xc.Layout.Offset, dyc.Storage, dyc.Layout.Offset, dw.Storage, geo, biasGrad?.Storage);
         return NeedsGrad(x, dy) ? Record(dw, new ConvWeightGradBackward(x, dy, geo), x, dy) : dw;
     }
 
@@ -179,9 +182,12 @@ public partial class Tensor
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var gx = NeedsInputGrad(0) ? Conv2dInputGrad(g, _w.Unpack(this, "weight"), _geo) : null;
-            var gw = NeedsInputGrad(1) ? Conv2dWeightGrad(_x.Unpack(this, "input"), g, _geo) : null;
+            bool wantBias = _hasBias && NeedsInputGrad(2);
+            // Without a graph to record, the weight-gradient pass also sums dy for the bias (same bits as Conv2dBiasGrad).
+            var fusedBias = wantBias && NeedsInputGrad(1) && !NeedsGrad(g) ? Alloc([_geo.O], g.DType) : null;
+            var gw = NeedsInputGrad(1) ? Conv2dWeightGrad(_x.Unpack(this, "input"), g, _geo, fusedBias) : null;
             if (!_hasBias) return [gx, gw];
-            return [gx, gw, NeedsInputGrad(2) ? Conv2dBiasGrad(g, _geo) : null];
+            return [gx, gw, wantBias ? fusedBias ?? Conv2dBiasGrad(g, _geo) : null];
         }
 
         protected internal override void ReleaseSaved() { _x.Release(); _w.Release(); }

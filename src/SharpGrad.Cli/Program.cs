@@ -66,6 +66,10 @@ internal static class Program
             new VersionOption(),
             SineCommand.Create(),
             LossesCommand.Create(),
+            ActivationsCommand.Create(),
+            NeuronCommand.Create(),
+            MetricsCommand.Create(),
+            SplitCommand.Create(),
         };
         root.SetAction(parse =>
         {

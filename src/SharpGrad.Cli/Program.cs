@@ -66,6 +66,8 @@ internal static class Program
             new VersionOption(),
             SineCommand.Create(),
             LossesCommand.Create(),
+            RegressionCommand.Create(),
+            ClassifyCommand.Create(),
         };
         root.SetAction(parse =>
         {

@@ -68,6 +68,7 @@ internal static class Program
             LossesCommand.Create(),
             RegressionCommand.Create(),
             ClassifyCommand.Create(),
+            Commands.Fit.FitCommand.Create(),
         };
         root.SetAction(parse =>
         {

@@ -64,7 +64,7 @@ internal static class Program
         {
             new HelpOption(),
             new VersionOption(),
-            SineCommand.Create(),
+            Commands.Sine.SineCommand.Create(),
             LossesCommand.Create(),
             RegressionCommand.Create(),
             ClassifyCommand.Create(),

@@ -66,6 +66,7 @@ internal static class Program
             new VersionOption(),
             SineCommand.Create(),
             LossesCommand.Create(),
+            MnistCommand.Create(),
         };
         root.SetAction(parse =>
         {

@@ -9,7 +9,7 @@ public sealed class ProgramTests
     {
         var r = CliRunner.Run(["--help"], withOut: false);
         Assert.Equal(0, r.ExitCode);
-        foreach (string command in new[] { "sine", "losses" })
+        foreach (string command in new[] { "sine", "losses", "mnist" })
             Assert.Contains(command, r.Output);
     }
 

@@ -47,6 +47,7 @@ internal static class MnistCommand
         var limitTest = MnistOptions.OptionalInt("--limit-test", "Test on the first N test samples only; default all");
         limitTest.HelpName = "N";
         var logInterval = CliOptions.Int("--log-interval", "Print a 'Train Epoch' line every N batches (course 004: 10)", 10);
+        logInterval.HelpName = "N";
 
         var command = new Command("mnist",
             "Train a course network on handwritten digits (or Fashion-MNIST); writes curves, image grids, the confusion matrix and the model. " +

@@ -73,6 +73,7 @@ internal static class Program
             RegressionCommand.Create(),
             ClassifyCommand.Create(),
             Commands.Fit.FitCommand.Create(),
+            MnistCommand.Create(),
         };
         root.SetAction(parse =>
         {

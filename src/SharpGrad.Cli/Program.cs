@@ -66,6 +66,8 @@ internal static class Program
             new VersionOption(),
             SineCommand.Create(),
             LossesCommand.Create(),
+            TinyNetCommand.Create(),
+            DescentCommand.Create(),
         };
         root.SetAction(parse =>
         {

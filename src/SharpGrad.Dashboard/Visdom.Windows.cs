@@ -187,6 +187,8 @@ public sealed partial class Visdom
             throw new ArgumentException($"{op}: x has {x.Length} values but y has {n} rows", nameof(x));
         if (legend is not null && legend.Count != m)
             throw new ArgumentException($"{op}: legend has {legend.Count} names but y has {m} series (columns)", nameof(legend));
+        if (legend is not null && legend.Distinct().Count() != legend.Count)
+            throw new ArgumentException($"{op}: legend names must differ, got [{string.Join(", ", legend)}]", nameof(legend));
         bool append = Append(op, update);
         string id = win ?? NewId();
         lock (_createGate)

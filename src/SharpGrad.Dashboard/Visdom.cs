@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace SharpGrad.Dashboard;
 
@@ -78,6 +79,8 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
 
     internal WindowHub Hub => _hub;
 
+    internal IServiceProvider Services => _app.Services;
+
     /// <summary>
     /// Starts the dashboard server (<c>python -m visdom.server -port PORT</c> plus <c>Visdom()</c>).
     /// <paramref name="port"/> 0 takes any free port. When the port is busy and <paramref name="findFreePort"/>
@@ -144,6 +147,9 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
             options.Limits.MaxRequestBodySize = 0;
             options.Listen(address, port);
         });
+        // The default console lifetime would take over Ctrl+C and SIGTERM to stop only this server, leaving
+        // the training loop running; the dashboard must leave the process's signals alone.
+        builder.Services.AddSingleton<IHostLifetime, PassiveLifetime>();
         var app = builder.Build();
         app.Run(handler);
         return app;
@@ -333,4 +339,12 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+}
+
+/// <summary>A host lifetime that does nothing: no signal handlers, so Ctrl+C and SIGTERM stop the process as usual.</summary>
+internal sealed class PassiveLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

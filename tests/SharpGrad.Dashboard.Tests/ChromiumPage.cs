@@ -88,8 +88,11 @@ internal sealed class ChromiumPage : IAsyncDisposable
                 message.Write(buffer, 0, result.Count);
             } while (!result.EndOfMessage);
             var reply = JsonDocument.Parse(message.ToArray()).RootElement;
-            if (reply.TryGetProperty("id", out var replyId) && replyId.GetInt32() == id)
-                return reply.GetProperty("result").GetProperty("result").GetProperty("value").GetString() ?? "";
+            if (!reply.TryGetProperty("id", out var replyId) || replyId.GetInt32() != id) continue;
+            // While the page is still loading the expression may throw (no #status yet): report it, WaitFor polls again.
+            if (reply.TryGetProperty("result", out var outer) && outer.TryGetProperty("result", out var value) && value.TryGetProperty("value", out var text))
+                return text.GetString() ?? "";
+            return "<no value: " + reply.GetRawText() + ">";
         }
     }
 

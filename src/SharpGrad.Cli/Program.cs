@@ -66,9 +66,16 @@ internal static class Program
             new VersionOption(),
             Commands.Sine.SineCommand.Create(),
             LossesCommand.Create(),
+            ActivationsCommand.Create(),
+            NeuronCommand.Create(),
+            MetricsCommand.Create(),
+            SplitCommand.Create(),
             RegressionCommand.Create(),
             ClassifyCommand.Create(),
             Commands.Fit.FitCommand.Create(),
+            MnistCommand.Create(),
+            TinyNetCommand.Create(),
+            DescentCommand.Create(),
         };
         root.SetAction(parse =>
         {

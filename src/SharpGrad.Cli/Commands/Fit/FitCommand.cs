@@ -19,12 +19,12 @@ internal static class FitCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var steps = CliOptions.Int("--steps", "Training steps, each on all points (default 100, as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of torch.optim.SGD (default 0.2)", 0.2);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (default 10: the 1-10-1 net)", 10);
-        var points = CliOptions.Int("--points", "Points in [-1, 1] (default 100)", 100, min: 2);
-        var every = CliOptions.Int("--every", "Save a frame every this many steps, at steps 0, every, 2*every, ... (default 5, as the course plots)", 5);
-        var frameSeconds = CliOptions.Positive("--frame-seconds", "Seconds each frame is shown in the animations (default 0.2)", 0.2);
+        var steps = CliOptions.Int("--steps", "Training steps, each on all points (as in the course)", 100);
+        var lr = CliOptions.Positive("--lr", "Learning rate of torch.optim.SGD", 0.2);
+        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (10: the 1-10-1 net)", 10);
+        var points = CliOptions.Int("--points", "Points in [-1, 1]", 100, min: 2);
+        var every = CliOptions.Int("--every", "Save a frame every this many steps, at steps 0, every, 2*every, ... (5, as the course plots)", 5);
+        var frameSeconds = CliOptions.Positive("--frame-seconds", "Seconds each frame is shown in the animations", 0.2);
         var common = new CommonOptions();
         var command = new Command("fit",
             "Fit y = x^2 + 0.2 * noise with a 1-10-1 ReLU net and SGD lr 0.2 (course 002, 关系拟合); prints the net, its parameters " +

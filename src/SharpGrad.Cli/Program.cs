@@ -64,8 +64,15 @@ internal static class Program
         {
             new HelpOption(),
             new VersionOption(),
-            SineCommand.Create(),
+            Commands.Sine.SineCommand.Create(),
             LossesCommand.Create(),
+            ActivationsCommand.Create(),
+            NeuronCommand.Create(),
+            MetricsCommand.Create(),
+            SplitCommand.Create(),
+            RegressionCommand.Create(),
+            ClassifyCommand.Create(),
+            Commands.Fit.FitCommand.Create(),
             MnistCommand.Create(),
         };
         root.SetAction(parse =>

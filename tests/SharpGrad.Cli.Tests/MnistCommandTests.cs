@@ -192,7 +192,8 @@ public sealed class MnistCommandTests
         var settings = new MnistSettings { Model = "mlp3", Optimizer = "sgd", Lr = 0.1, BatchSize = 50, Epochs = 2, LimitTrain = 200, LimitTest = 40 };
         Tensor.ManualSeed(0);
         var data = MnistData.Load(settings);
-        var result = MnistCommand.Execute(settings, data, new RunContext("mnist", dir, 0, quiet: true), [observer]);
+        var callback = new RecordingCallback();
+        var result = MnistCommand.Execute(settings, data, new RunContext("mnist", dir, 0, quiet: true), [observer, new FitCallbackObserver(callback)]);
 
         Assert.Equal(1, observer.Starts);
         Assert.Equal(200, observer.Info!.TrainSamples);
@@ -205,6 +206,13 @@ public sealed class MnistCommandTests
         Assert.Equal([32], observer.PredictionShape!);
         Assert.Equal(result.History["test_acc"], observer.TestAccuracies);
         Assert.Equal((2, result.Final.Accuracy), observer.End);
+
+        // An IFitCallback sees the same run through the adapter.
+        Assert.Equal([1, 2], callback.EpochStarts);
+        Assert.Equal(8, callback.Batches);
+        Assert.Equal(result.History["test_acc"], callback.Rows.Select(r => r["test_acc"]));
+        Assert.Equal(result.History["train_loss"], callback.Rows.Select(r => r["train_loss"]));
+        Assert.Same(result.History, callback.History);
     }
 
     [Theory]
@@ -247,6 +255,19 @@ public sealed class MnistCommandTests
         Assert.DoesNotContain("   at ", r.Error);
     }
 
+    private sealed class RecordingCallback : Training.IFitCallback
+    {
+        public readonly List<int> EpochStarts = [];
+        public int Batches;
+        public readonly List<IReadOnlyDictionary<string, double>> Rows = [];
+        public Training.History? History;
+
+        public void OnEpochStart(int epoch) => EpochStarts.Add(epoch);
+        public void OnBatchEnd(int step, double loss) => Batches++;
+        public bool OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> metrics) { Rows.Add(metrics); return false; }
+        public void OnTrainEnd(Training.History history) => History = history;
+    }
+
     private sealed class RecordingObserver : IMnistObserver
     {
         public int Starts;
@@ -272,6 +293,6 @@ public sealed class MnistCommandTests
             Assert.InRange(images.Min().Item(), 0, 1);
             Assert.InRange(images.Max().Item(), 0, 1);
         }
-        public void OnTrainEnd(int epochs, double accuracy) => End = (epochs, accuracy);
+        public void OnTrainEnd(Training.History history, double accuracy) => End = (history.Count, accuracy);
     }
 }

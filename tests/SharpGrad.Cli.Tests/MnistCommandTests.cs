@@ -244,6 +244,9 @@ public sealed class MnistCommandTests
         string empty = Path.Combine(Path.GetTempPath(), "sharpgrad-cli-tests", "empty-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(empty);
         AssertUsageError(CliRunner.Run(["mnist", "--dataset", "fashion-mnist", "--data", empty]), "--data");
+        foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+            File.WriteAllText(Path.Combine(empty, name), "not an IDX file");
+        AssertUsageError(CliRunner.Run(["mnist", "--dataset", "mnist", "--data", empty]), "--data");
     }
 
     private static void AssertUsageError(CliResult r, string named)

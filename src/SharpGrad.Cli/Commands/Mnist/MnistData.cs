@@ -79,8 +79,9 @@ internal sealed class MnistData
                 train = fashion ? new FashionMNIST(root, true, trainTransform, download: s.Download) : new MNIST(root, true, trainTransform, download: s.Download);
                 test = fashion ? new FashionMNIST(root, false, testTransform, download: s.Download) : new MNIST(root, false, testTransform, download: s.Download);
             }
-            catch (FileNotFoundException ex)
+            catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or FormatException)
             {
+                // Missing files, or files that are not MNIST-style IDX (IdxFormatException is a FormatException).
                 throw new UsageException($"--data: {OneLine(ex.Message)}");
             }
             source = train.ImagesFile is { } file ? Path.GetDirectoryName(file) ?? root : root;

@@ -84,6 +84,11 @@ internal sealed class MnistData
                 // Missing files, or files that are not MNIST-style IDX (IdxFormatException is a FormatException).
                 throw new UsageException($"--data: {OneLine(ex.Message)}");
             }
+            catch (IOException ex) when (s.Download)
+            {
+                // A failed download is not a usage error (exit 1), but it is still reported on one line.
+                throw new IOException(OneLine(ex.Message), ex);
+            }
             source = train.ImagesFile is { } file ? Path.GetDirectoryName(file) ?? root : root;
         }
 

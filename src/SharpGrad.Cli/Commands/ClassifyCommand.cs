@@ -22,12 +22,12 @@ internal static class ClassifyCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var epochs = CliOptions.Int("--epochs", "Passes over the training set (default 100, as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size (default 0.01)", 0.01);
-        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch (default 50)", 50);
-        var samples = CliOptions.Int("--samples", "Examples per class; the first 70% of each train, the rest test (default 10000: 14000/6000 in all)", 10000, min: 2);
-        var features = CliOptions.Int("--features", "Input features per example (default 200)", 200);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (default 100)", 100);
+        var epochs = CliOptions.Int("--epochs", "Passes over the training set (as in the course)", 100);
+        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size", 0.01);
+        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch", 50);
+        var samples = CliOptions.Int("--samples", "Examples per class; the first 70% of each train, the rest test (10000: 14000/6000 in all)", 10000, min: 2);
+        var features = CliOptions.Int("--features", "Input features per example", 200);
+        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units", 100);
         var common = new CommonOptions();
         var command = new Command("classify",
             "Binary classification of two Gaussian clouds (means +2 and -2) with a 200-100-1 ReLU net from raw tensors, BCEWithLogits " +

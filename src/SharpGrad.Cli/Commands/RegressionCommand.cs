@@ -28,12 +28,12 @@ internal static class RegressionCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var epochs = CliOptions.Int("--epochs", "Passes over the training set (default 100, as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size (default 0.01)", 0.01);
-        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch (default 50)", 50);
-        var samples = CliOptions.Int("--samples", "Number of examples; the first 70% train, the rest test (default 10000: 7000/3000)", 10000, min: 2);
-        var features = CliOptions.Int("--features", "Input features per example (default 500)", 500);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (default 256)", 256);
+        var epochs = CliOptions.Int("--epochs", "Passes over the training set (as in the course)", 100);
+        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size", 0.01);
+        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch", 50);
+        var samples = CliOptions.Int("--samples", "Number of examples; the first 70% train, the rest test (10000: 7000/3000)", 10000, min: 2);
+        var features = CliOptions.Int("--features", "Input features per example", 500);
+        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units", 256);
         var common = new CommonOptions();
         var command = new Command("regression",
             "High-dimensional regression with a 500-256-1 ReLU net from raw tensors and hand-written SGD (course 000, 回归任务): " +

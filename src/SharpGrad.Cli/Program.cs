@@ -64,12 +64,18 @@ internal static class Program
         {
             new HelpOption(),
             new VersionOption(),
-            SineCommand.Create(),
+            Commands.Sine.SineCommand.Create(),
             LossesCommand.Create(),
             ActivationsCommand.Create(),
             NeuronCommand.Create(),
             MetricsCommand.Create(),
             SplitCommand.Create(),
+            RegressionCommand.Create(),
+            ClassifyCommand.Create(),
+            Commands.Fit.FitCommand.Create(),
+            MnistCommand.Create(),
+            TinyNetCommand.Create(),
+            DescentCommand.Create(),
         };
         root.SetAction(parse =>
         {

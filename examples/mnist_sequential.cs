@@ -1,16 +1,20 @@
 // Port of course 001 ("7、神经网络的全连接", "visdom可视化" example): an MLP class holding
 // nn.Sequential(Linear(784, 200), LeakyReLU(inplace=True), Linear(200, 200), LeakyReLU(inplace=True), Linear(200, 10),
 // LeakyReLU(inplace=True)), optim.SGD(net.parameters(), lr=0.01), CrossEntropyLoss, batch 200, 10 epochs.
-// visdom's live windows become files: the train loss per step and the test loss & accuracy per epoch as SVG line
-// charts, the last test batch as a PNG image grid labelled with the predictions (viz.images + viz.text).
+// visdom is SharpGrad.Dashboard's Visdom: the same viz.line / viz.images / viz.text calls fill a live page
+// (its address is printed; pass --wait to keep it open after training). The windows are also saved as files:
+// the train loss per step and the test loss & accuracy per epoch as SVG line charts, the last test batch as a
+// PNG image grid labelled with the predictions.
 // Data: MNIST.Embedded() (8,000 train / 2,000 test) instead of the download; no Normalize, as in the course.
 // GPU: no .to(device) / .cuda(): SharpGrad runs on the CPU.
-// Run from the repository root: dotnet run -c Release examples/mnist_sequential.cs   (writes runs/examples/mnist_sequential_*)
+// Run from the repository root: dotnet run -c Release examples/mnist_sequential.cs [--wait]   (writes runs/examples/mnist_sequential_*)
 #:project ../src/SharpGrad/SharpGrad.csproj
+#:project ../src/SharpGrad.Dashboard/SharpGrad.Dashboard.csproj
 #:property PublishAot=false
 // (PublishAot=false: file-based programs default to native AOT, which this program does not need.)
 
 using SharpGrad;
+using SharpGrad.Dashboard;
 using SharpGrad.Data;
 using SharpGrad.NN;
 using SharpGrad.Optim;
@@ -31,7 +35,10 @@ Console.WriteLine(net);
 var optimizer = new SGD(net.Parameters(), lr: learningRate);
 var criteon = new CrossEntropyLoss();                                         // nn.CrossEntropyLoss().to(device)
 
-// viz = Visdom(); viz.line([0.], [0.], win='train_loss'); viz.line([[0.0, 0.0]], [0.], win='test', legend=['loss', 'acc.'])
+using var viz = Visdom.Start();                                                // viz = Visdom() (python -m visdom.server not needed)
+Console.WriteLine($"visdom: {viz.Url}");
+viz.Line([0.0], [0.0], win: "train_loss", title: "train loss");
+viz.Line(new double[,] { { 0.0, 0.0 } }, [0.0], win: "test", title: "test loss&acc.", legend: ["loss", "acc."]);
 var trainSteps = new List<double>();
 var trainLosses = new List<double>();
 var testSteps = new List<double>();
@@ -52,7 +59,8 @@ for (int epoch = 0; epoch < epochs; epoch++)
         loss.Backward();
         optimizer.Step();
         globalStep += 1;
-        trainSteps.Add(globalStep);                                           // viz.line([loss.item()], [global_step], win='train_loss', update='append')
+        viz.Line([loss.Item()], [globalStep], win: "train_loss", update: "append");
+        trainSteps.Add(globalStep);
         trainLosses.Add(loss.Item());
         if (batchIdx % 100 == 0)
             Console.WriteLine($"Train Epoch: {epoch} [{batchIdx * data.Shape[0]}/{trainLoader.Dataset.Count} " +
@@ -74,11 +82,20 @@ for (int epoch = 0; epoch < epochs; epoch++)
         }
     }
     int n = testLoader.Dataset.Count;
-    testSteps.Add(globalStep);                                                // viz.line([[test_loss, correct / len(...)]], [global_step], win='test')
+    viz.Line(new double[,] { { testLoss, correct / n } }, [globalStep], win: "test", update: "append");
+    viz.Images(lastData.View(-1, 1, 28, 28), win: "x");
+    viz.Text($"[{string.Join(" ", lastPred.ToArray<long>())}]", win: "pred", title: "pred");   // str(pred.detach().cpu().numpy())
+    testSteps.Add(globalStep);
     testLosses.Add(testLoss);
     testAccs.Add(correct / n);
     testLoss /= n;
     Console.WriteLine($"\nTest set: Average loss: {testLoss:F4}, Accuracy: {correct}/{n} ({100.0 * correct / n:F0}%)\n");
+}
+
+if (args.Contains("--wait"))
+{
+    Console.WriteLine($"the windows stay at {viz.Url} until you press Enter");
+    Console.ReadLine();
 }
 
 // The visdom windows, as files.

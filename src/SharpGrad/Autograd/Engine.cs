@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
+
 namespace SharpGrad.Graph;
 
 /// <summary>
@@ -52,13 +55,52 @@ internal static class Engine
         return result;
     }
 
+    /// <summary>The collections one backward pass works in, kept per thread between passes so a pass allocates none.</summary>
+    private sealed class Workspace
+    {
+        public readonly Dictionary<Node, int> Counts = new(ReferenceEqualityComparer.Instance);
+        public readonly HashSet<Node> Seen = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<Node> Stack = new();
+        public readonly Dictionary<Node, Tensor> Pending = new(ReferenceEqualityComparer.Instance);
+        public readonly PriorityQueue<Node, long> Ready = new();
+
+        public void Clear()
+        {
+            Counts.Clear();
+            Seen.Clear();
+            Stack.Clear();
+            Pending.Clear();
+            Ready.Clear();
+        }
+    }
+
+    // Taken (set to null) while a pass runs, so a nested pass on the same thread gets its own.
+    [ThreadStatic] private static Workspace? t_workspace;
+
     private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture)
     {
-        var (dependencies, parents) = CountDependencies(rootNode, withParents: capture is not null);
+        var workspace = t_workspace ?? new Workspace();
+        t_workspace = null;
+        try
+        {
+            Run(rootNode, rootGrad, retainGraph, createGraph, capture, workspace);
+        }
+        finally
+        {
+            workspace.Clear();
+            t_workspace = workspace;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture, Workspace workspace)
+    {
+        var (dependencies, parents) = CountDependencies(rootNode, capture is not null, workspace);
         // For Autograd.Grad, only the nodes on a path to a requested input run (as PyTorch's exec_info).
         var needed = capture is null ? null : NodesLeadingTo(capture.Keys, parents!);
-        var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance) { [rootNode] = rootGrad };
-        var ready = new PriorityQueue<Node, long>();
+        var pending = workspace.Pending;
+        pending[rootNode] = rootGrad;
+        var ready = workspace.Ready;
         ready.Enqueue(rootNode, -rootNode.Sequence);
 
         using var mode = GradMode.Set(createGraph);
@@ -87,7 +129,7 @@ internal static class Engine
                     g = Validate(node, i, g);
                     pending[child] = pending.TryGetValue(child, out var sum) ? sum + g : g;
                 }
-                if (--dependencies[child] == 0)
+                if (--CollectionsMarshal.GetValueRefOrNullRef(dependencies, child) == 0)
                     ready.Enqueue(child, -child.Sequence);
             }
         }
@@ -127,19 +169,21 @@ internal static class Engine
     }
 
     /// <summary>For every node reachable from the root: how many edges enter it, and (when asked) which nodes those edges come from.</summary>
-    private static (Dictionary<Node, int> Counts, Dictionary<Node, List<Node>>? Parents) CountDependencies(Node root, bool withParents)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (Dictionary<Node, int> Counts, Dictionary<Node, List<Node>>? Parents) CountDependencies(Node root, bool withParents, Workspace workspace)
     {
-        var counts = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var counts = workspace.Counts;
         var parents = withParents ? new Dictionary<Node, List<Node>>(ReferenceEqualityComparer.Instance) : null;
-        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance) { root };
-        var stack = new Stack<Node>();
+        var seen = workspace.Seen;
+        seen.Add(root);
+        var stack = workspace.Stack;
         stack.Push(root);
         while (stack.TryPop(out var node))
         {
             foreach (var child in node.NextFunctions)
             {
                 if (child is null) continue;
-                counts[child] = counts.GetValueOrDefault(child) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, child, out _)++;
                 if (parents is not null)
                 {
                     if (!parents.TryGetValue(child, out var list)) parents[child] = list = [];

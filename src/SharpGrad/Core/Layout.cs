@@ -35,18 +35,39 @@ public sealed class Layout
     public int Rank => Sizes.Length;
 
     /// <summary>True when the elements are row-major and packed (size-1 dimensions may have any stride).</summary>
-    public bool IsContiguous
+    public bool IsContiguous => (Flags & ContiguousFlag) != 0;
+
+    /// <summary>True when this is exactly <see cref="Contiguous"/> of its sizes at offset 0, so a new tensor of the same sizes may share it.</summary>
+    internal bool IsCanonical => (Flags & CanonicalFlag) != 0;
+
+    /// <summary>The layout of a 0-d tensor (one element at offset 0), shared because layouts are immutable.</summary>
+    internal static Layout Scalar { get; } = new([], [], 0);
+
+    private const int KnownFlag = 1, ContiguousFlag = 2, CanonicalFlag = 4;
+    private int _flags;
+
+    /// <summary>The contiguity facts, computed once (a benign race: every thread computes the same value).</summary>
+    private int Flags
     {
         get
         {
-            int expected = 1;
+            int f = _flags;
+            if (f != 0) return f;
+            f = KnownFlag;
+            int expected = 1, rowMajor = 1; // rowMajor: Shape.ContiguousStrides, which steps over empty dims as size 1
+            bool contiguous = true, canonical = Offset == 0;
             for (int d = Sizes.Length - 1; d >= 0; d--)
             {
+                if (Strides[d] != rowMajor) canonical = false;
+                rowMajor *= Math.Max(Sizes[d], 1);
                 if (Sizes[d] == 1) continue;
-                if (Strides[d] != expected) return false;
+                if (Strides[d] != expected) { contiguous = false; canonical = false; break; }
                 expected *= Sizes[d];
             }
-            return true;
+            if (contiguous) f |= ContiguousFlag;
+            if (canonical) f |= CanonicalFlag;
+            _flags = f;
+            return f;
         }
     }
 
@@ -99,6 +120,7 @@ public sealed class Layout
     /// <summary>Views this layout at a larger, broadcast shape: new or size-1 dimensions get stride 0.</summary>
     public Layout BroadcastTo(int[] target)
     {
+        if (Sizes.AsSpan().SequenceEqual(target)) return this;
         int lead = target.Length - Sizes.Length;
         var strides = new int[target.Length];
         for (int d = 0; d < target.Length; d++)

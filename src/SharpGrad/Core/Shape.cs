@@ -19,6 +19,7 @@ public static class Shape
     /// <summary>Row-major strides for the sizes.</summary>
     public static int[] ContiguousStrides(ReadOnlySpan<int> sizes)
     {
+        if (sizes.Length == 0) return [];
         var strides = new int[sizes.Length];
         int s = 1;
         for (int d = sizes.Length - 1; d >= 0; d--)
@@ -36,6 +37,8 @@ public static class Shape
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
         if (a.AsSpan().SequenceEqual(b)) return a;
+        if (AllOnes(b) && b.Length <= a.Length) return a; // a scalar or [1, 1] operand leaves the other's shape
+        if (AllOnes(a) && a.Length <= b.Length) return b;
         int rank = Math.Max(a.Length, b.Length);
         var result = new int[rank];
         for (int i = 0; i < rank; i++)
@@ -49,6 +52,12 @@ public static class Shape
             result[i] = sa == 1 ? sb : sa;
         }
         return result;
+    }
+
+    private static bool AllOnes(int[] sizes)
+    {
+        foreach (int s in sizes) if (s != 1) return false;
+        return true;
     }
 
     /// <summary>Turns a possibly negative dim into 0..rank-1, or throws an error naming the op.</summary>

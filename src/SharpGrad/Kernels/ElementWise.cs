@@ -9,6 +9,7 @@ namespace SharpGrad.Kernels;
 /// </summary>
 internal static class ElementWise
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary<T, TOp>(T[] x, Layout lx, T[] y, Layout ly) where TOp : IUnaryOp<T>
     {
         if (lx.IsContiguous && ly.IsContiguous)
@@ -20,21 +21,80 @@ internal static class ElementWise
         StridedLoop.Run(ly.Sizes, [lx.Strides, ly.Strides], [lx.Offset, ly.Offset], ref k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary<T, TOp>(T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly) where TOp : IBinaryOp<T>
     {
-        if (la.IsContiguous && lb.IsContiguous && ly.IsContiguous && la.Numel == ly.Numel && lb.Numel == ly.Numel)
+        if (ly.IsContiguous)
         {
-            TOp.Apply(a.AsSpan(la.Offset, la.Numel), b.AsSpan(lb.Offset, lb.Numel), y.AsSpan(ly.Offset, ly.Numel));
-            return;
+            int n = ly.Numel;
+            if (n == 0) return;
+            var fa = Flatness(la, n);
+            var fb = Flatness(lb, n);
+            if (fa != Flat.No && fb != Flat.No)
+            {
+                var ys = y.AsSpan(ly.Offset, n);
+                if (fa == Flat.Packed && fb == Flat.Packed) TOp.Apply(a.AsSpan(la.Offset, n), b.AsSpan(lb.Offset, n), ys);
+                else if (fa == Flat.Packed) TOp.Apply(a.AsSpan(la.Offset, n), b[lb.Offset], ys);
+                else if (fb == Flat.Packed) TOp.Apply(a[la.Offset], b.AsSpan(lb.Offset, n), ys);
+                else ys.Fill(TOp.Apply(a[la.Offset], b[lb.Offset]));
+                return;
+            }
         }
         var k = new BinaryRow<T, TOp> { A = a, B = b, Y = y };
         StridedLoop.Run(ly.Sizes, [la.Strides, lb.Strides, ly.Strides], [la.Offset, lb.Offset, ly.Offset], ref k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compare<T, TOp>(T[] a, Layout la, T[] b, Layout lb, bool[] y, Layout ly) where TOp : ICompareOp<T>
     {
+        if (ly.IsContiguous)
+        {
+            int n = ly.Numel;
+            if (n == 0) return;
+            var fa = Flatness(la, n);
+            var fb = Flatness(lb, n);
+            if (fa != Flat.No && fb != Flat.No)
+            {
+                var ys = y.AsSpan(ly.Offset, n);
+                if (fa == Flat.Packed && fb == Flat.Packed)
+                {
+                    var sa = a.AsSpan(la.Offset, n);
+                    var sb = b.AsSpan(lb.Offset, n);
+                    for (int i = 0; i < ys.Length; i++) ys[i] = TOp.Apply(sa[i], sb[i]);
+                }
+                else if (fa == Flat.Packed)
+                {
+                    var sa = a.AsSpan(la.Offset, n);
+                    T vb = b[lb.Offset];
+                    for (int i = 0; i < ys.Length; i++) ys[i] = TOp.Apply(sa[i], vb);
+                }
+                else if (fb == Flat.Packed)
+                {
+                    T va = a[la.Offset];
+                    var sb = b.AsSpan(lb.Offset, n);
+                    for (int i = 0; i < ys.Length; i++) ys[i] = TOp.Apply(va, sb[i]);
+                }
+                else ys.Fill(TOp.Apply(a[la.Offset], b[lb.Offset]));
+                return;
+            }
+        }
         var k = new CompareRow<T, TOp> { A = a, B = b, Y = y };
         StridedLoop.Run(ly.Sizes, [la.Strides, lb.Strides, ly.Strides], [la.Offset, lb.Offset, ly.Offset], ref k);
+    }
+
+    /// <summary>How an operand broadcast to <c>n</c> output elements can be read without a strided loop.</summary>
+    private enum Flat { No, Packed, Uniform }
+
+    /// <summary>Packed: row-major and dense, like the output; Uniform: one element seen everywhere (stride 0 on every dim that is not 1).</summary>
+    private static Flat Flatness(Layout l, int n)
+    {
+        if (l.Numel != n) return Flat.No;
+        if (l.IsContiguous) return Flat.Packed;
+        var sizes = l.Sizes;
+        var strides = l.Strides;
+        for (int d = 0; d < sizes.Length; d++)
+            if (sizes[d] != 1 && strides[d] != 0) return Flat.No;
+        return Flat.Uniform;
     }
 
     public static void Where<T>(bool[] c, Layout lc, T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly)

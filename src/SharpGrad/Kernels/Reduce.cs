@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using SharpGrad.Core;
 
 namespace SharpGrad.Kernels;
@@ -54,9 +55,18 @@ internal static class Reduce
     /// its own order and folds each element into the output element it maps to, so the order of
     /// every sum is fixed by the shapes alone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TOp>(T[] x, Layout lx, T[] y, Layout ly) where TOp : IReduceOp<T>
     {
-        y.AsSpan(ly.Offset, Shape.Numel(ReducedSizes(ly))).Fill(TOp.Identity);
+        int outCount = 1;
+        for (int d = 0; d < ly.Sizes.Length; d++) if (ly.Strides[d] != 0) outCount *= ly.Sizes[d];
+        if (outCount == 1 && lx.IsContiguous)
+        {
+            // Everything into one element: the same fold as the row kernel below does for one contiguous row.
+            y[ly.Offset] = lx.Numel == 0 ? TOp.Identity : TOp.Combine(TOp.Identity, TOp.Reduce(x.AsSpan(lx.Offset, lx.Numel)));
+            return;
+        }
+        y.AsSpan(ly.Offset, outCount).Fill(TOp.Identity);
         var k = new ReduceRow<T, TOp> { X = x, Y = y };
         StridedLoop.Run(lx.Sizes, [lx.Strides, ly.Strides], [lx.Offset, ly.Offset], ref k);
     }
@@ -80,13 +90,6 @@ internal static class Reduce
             }
             result[r] = best;
         }
-    }
-
-    private static int[] ReducedSizes(Layout ly)
-    {
-        var sizes = (int[])ly.Sizes.Clone();
-        for (int d = 0; d < sizes.Length; d++) if (ly.Strides[d] == 0) sizes[d] = 1;
-        return sizes;
     }
 
     private struct ReduceRow<T, TOp> : IRowKernel where TOp : IReduceOp<T>

@@ -166,7 +166,7 @@ public partial class Tensor
         var shape = Core.Shape.Broadcast(op, a.Layout.Sizes, b.Layout.Sizes);
         var ac = a.CastRaw(dtype);
         var bc = b.CastRaw(dtype);
-        var y = Alloc(shape, dtype);
+        var y = AllocLike(shape, dtype, a.Layout, b.Layout);
         Dispatch.Binary(kind, ac.Storage, ac.Layout.BroadcastTo(shape), bc.Storage, bc.Layout.BroadcastTo(shape), y.Storage, y.Layout);
         return y;
     }
@@ -236,7 +236,8 @@ public partial class Tensor
         {
             if (exponent == 0) return [ZerosLike(g)];
             var x = _x.Unpack(this, "self");
-            return [g * (exponent * x.Pow(exponent - 1))];
+            // x ** 1 is x exactly, so x ** 2 (Square) needs no second power.
+            return [g * (exponent * (exponent == 2 ? x : x.Pow(exponent - 1)))];
         }
 
         protected internal override void ReleaseSaved() => _x.Release();

@@ -105,7 +105,7 @@ public partial class Tensor
         if (dtype == DType.Bool) dtype = DType.Int64;
         var a = CastRaw(dtype);
         var b = other.CastRaw(dtype);
-        var y = Alloc(shape, DType.Bool);
+        var y = AllocLike(shape, DType.Bool, a.Layout, b.Layout);
         Dispatch.Compare(kind, a.Storage, a.Layout.BroadcastTo(shape), b.Storage, b.Layout.BroadcastTo(shape), y.Buffer<bool>(), y.Layout);
         return y;
     }

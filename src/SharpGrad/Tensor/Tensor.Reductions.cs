@@ -78,7 +78,12 @@ public partial class Tensor
     /// <summary>Standard deviation over several dims with a given correction (<c>torch.std(x, dims, correction=c)</c>).</summary>
     public Tensor Std(int[] dims, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
 
-    private int[] AllDims() => Enumerable.Range(0, NDim).ToArray();
+    private int[] AllDims()
+    {
+        var dims = new int[NDim];
+        for (int d = 0; d < dims.Length; d++) dims[d] = d;
+        return dims;
+    }
 
     private int[] NormalizeDims(string op, int[] dims)
     {
@@ -92,13 +97,16 @@ public partial class Tensor
     /// <summary>Input sizes with the reduced dims set to 1 (keepDim) or removed.</summary>
     private int[] ReducedShape(int[] dims, bool keepDim)
     {
-        var sizes = new List<int>();
-        for (int d = 0; d < NDim; d++)
+        if (keepDim)
         {
-            if (Array.IndexOf(dims, d) < 0) sizes.Add(Layout.Sizes[d]);
-            else if (keepDim) sizes.Add(1);
+            var kept = (int[])Layout.Sizes.Clone();
+            foreach (int d in dims) kept[d] = 1;
+            return kept;
         }
-        return [.. sizes];
+        var sizes = new int[NDim - dims.Length];
+        for (int d = 0, i = 0; d < NDim; d++)
+            if (Array.IndexOf(dims, d) < 0) sizes[i++] = Layout.Sizes[d];
+        return sizes;
     }
 
     private Tensor ReduceRaw(ReduceKind kind, int[] dims, bool keepDim, DType dtype)

@@ -159,18 +159,38 @@ public partial class Tensor
     /// <summary>Makes <paramref name="result"/> the output of <paramref name="node"/>, whose inputs are <paramref name="inputs"/>.</summary>
     internal static Tensor Record(Tensor result, Node node, params Tensor[] inputs)
     {
+        bool any = false;
+        foreach (var t in inputs) any |= t._requiresGrad;
+        if (!any || !GradMode.IsEnabled) return result;
         var next = new Node?[inputs.Length];
         var meta = new (int[], DType)[inputs.Length];
-        bool any = false;
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i];
             meta[i] = (t.Layout.Sizes, t.DType);
-            if (!t._requiresGrad) continue;
-            next[i] = t.GradFn ?? t.GradAccumulator;
-            any = true;
+            if (t._requiresGrad) next[i] = t.GradFn ?? t.GradAccumulator;
         }
-        if (!any || !GradMode.IsEnabled) return result;
+        return Attach(result, node, next, meta);
+    }
+
+    /// <summary><see cref="Record(Tensor, Node, Tensor[])"/> for a one-input op, without the params array.</summary>
+    internal static Tensor Record(Tensor result, Node node, Tensor a)
+    {
+        if (!a._requiresGrad || !GradMode.IsEnabled) return result;
+        return Attach(result, node, [a.GradFn ?? a.GradAccumulator], [(a.Layout.Sizes, a.DType)]);
+    }
+
+    /// <summary><see cref="Record(Tensor, Node, Tensor[])"/> for a two-input op, without the params array.</summary>
+    internal static Tensor Record(Tensor result, Node node, Tensor a, Tensor b)
+    {
+        if (!(a._requiresGrad || b._requiresGrad) || !GradMode.IsEnabled) return result;
+        return Attach(result, node,
+            [a._requiresGrad ? a.GradFn ?? a.GradAccumulator : null, b._requiresGrad ? b.GradFn ?? b.GradAccumulator : null],
+            [(a.Layout.Sizes, a.DType), (b.Layout.Sizes, b.DType)]);
+    }
+
+    private static Tensor Attach(Tensor result, Node node, Node?[] next, (int[], DType)[] meta)
+    {
         node.NextFunctions = next;
         node.InputMeta = meta;
         result.GradFn = node;
@@ -179,7 +199,22 @@ public partial class Tensor
     }
 
     /// <summary>A new, zero-filled, contiguous tensor (no autograd).</summary>
-    internal static Tensor Alloc(int[] sizes, DType dtype) => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), Layout.Contiguous(sizes));
+    internal static Tensor Alloc(int[] sizes, DType dtype)
+        => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
+
+    /// <summary>
+    /// A new, zero-filled, contiguous tensor of <paramref name="sizes"/> that shares <paramref name="a"/>'s or
+    /// <paramref name="b"/>'s layout when one of them is the canonical contiguous layout of those sizes (no autograd).
+    /// </summary>
+    internal static Tensor AllocLike(int[] sizes, DType dtype, Layout a, Layout b)
+    {
+        var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a
+            : b.IsCanonical && SameSizes(b.Sizes, sizes) ? b
+            : sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes);
+        return new(Storage.Allocate(dtype, layout.Numel), layout);
+    }
+
+    private static bool SameSizes(int[] x, int[] y) => ReferenceEquals(x, y) || x.AsSpan().SequenceEqual(y);
 
     /// <summary>The array behind this tensor's storage (index it through <see cref="Layout"/>).</summary>
     internal T[] Buffer<T>() where T : unmanaged => ((Storage<T>)Storage).Data;

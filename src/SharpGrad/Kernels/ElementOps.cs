@@ -95,10 +95,11 @@ internal struct PowOp<T> : IBinaryOp<T> where T : IPowerFunctions<T>, INumber<T>
     public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Pow(a, b, y);
 }
 
-internal struct NegOp<T> : IUnaryOp<T> where T : INumber<T>
+internal struct NegOp<T> : IUnaryOp<T>, ILaneUnaryOp<T> where T : INumber<T>
 {
     public static T Apply(T x) => -x;
-    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Negate(x, y);
+    public static Vector256<T> Apply(Vector256<T> x) => -x;
+    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => Simd.Apply<T, NegOp<T>>(x, y);
 }
 
 internal struct AbsOp<T> : IUnaryOp<T> where T : INumber<T>
@@ -107,10 +108,12 @@ internal struct AbsOp<T> : IUnaryOp<T> where T : INumber<T>
     public static void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Abs(x, y);
 }
 
-internal struct ReluOp<T> : IUnaryOp<T> where T : INumber<T>
+internal struct ReluOp<T> : IUnaryOp<T>, ILaneUnaryOp<T> where T : INumber<T>
 {
     public static T Apply(T x) => T.Max(x, T.Zero);
-    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Max(x, T.Zero, y);
+    // Vector256.Max follows T.Max: NaN propagates and -0 gives +0.
+    public static Vector256<T> Apply(Vector256<T> x) => Vector256.Max(x, Vector256<T>.Zero);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => Simd.Apply<T, ReluOp<T>>(x, y);
 }
 
 internal struct SignOp<T> : IUnaryOp<T> where T : INumber<T>

@@ -18,8 +18,8 @@ internal struct SumReduce<T> : IReduceOp<T> where T : INumber<T>
 {
     public static T Identity => T.Zero;
     public static T Combine(T acc, T x) => acc + x;
-    public static T Reduce(ReadOnlySpan<T> x) => TensorPrimitives.Sum(x);
-    public static void Combine(ReadOnlySpan<T> acc, ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Add(acc, x, y);
+    public static T Reduce(ReadOnlySpan<T> x) => Simd.Sum(x);
+    public static void Combine(ReadOnlySpan<T> acc, ReadOnlySpan<T> x, Span<T> y) => Simd.Apply<T, AddOp<T>>(acc, x, y);
 }
 
 internal struct ProdReduce<T> : IReduceOp<T> where T : INumber<T>

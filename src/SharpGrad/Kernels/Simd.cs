@@ -12,6 +12,13 @@ internal interface ILaneOp<T>
     static abstract Vector256<T> Apply(Vector256<T> a, Vector256<T> b);
 }
 
+/// <summary>An element-wise function of one value that also has a 256-bit vector form (neg, relu).</summary>
+internal interface ILaneUnaryOp<T>
+{
+    static abstract T Apply(T x);
+    static abstract Vector256<T> Apply(Vector256<T> x);
+}
+
 /// <summary>
 /// Plain vector loops for the cheap element-wise ops (+, -, *, /) on contiguous spans. They are compiled fully
 /// optimised on first use (<see cref="MethodImplOptions.AggressiveOptimization"/>), so small tensors do not run
@@ -64,6 +71,61 @@ internal static class Simd
                 TOp.Apply(va, Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
         }
         for (; i < n; i++) Unsafe.Add(ref ry, i) = TOp.Apply(a, Unsafe.Add(ref rb, i));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply<T, TOp>(ReadOnlySpan<T> x, Span<T> y) where TOp : ILaneUnaryOp<T>
+    {
+        int n = y.Length, i = 0;
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        ref T ry = ref MemoryMarshal.GetReference(y);
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
+                TOp.Apply(Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+        }
+        for (; i < n; i++) Unsafe.Add(ref ry, i) = TOp.Apply(Unsafe.Add(ref rx, i));
+    }
+
+    /// <summary>Longest span <see cref="Sum{T}"/> adds up in one pass; longer ones are split in two (pairwise).</summary>
+    private const int SumBlock = 1024;
+
+    /// <summary>
+    /// The sum of a span, pairwise above <see cref="SumBlock"/> elements (split at a multiple of the block, each half
+    /// summed the same way, as NumPy's and PyTorch's cascade sums do), so the rounding error grows with the log of the
+    /// length. A block is summed with four vector accumulators, their lanes, then the elements left over. The order
+    /// depends only on the length, so the result is deterministic.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T Sum<T>(ReadOnlySpan<T> x) where T : INumber<T>
+    {
+        if (x.Length <= SumBlock) return BlockSum(x);
+        int half = (x.Length / SumBlock + 1) / 2 * SumBlock;
+        return Sum(x[..half]) + Sum(x[half..]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T BlockSum<T>(ReadOnlySpan<T> x) where T : INumber<T>
+    {
+        int n = x.Length, i = 0;
+        ref T rx = ref MemoryMarshal.GetReference(x);
+        T total = T.Zero;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
+        {
+            int w = Vector256<T>.Count;
+            Vector256<T> s0 = Vector256<T>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            for (; i <= n - 4 * w; i += 4 * w)
+            {
+                s0 += Vector256.LoadUnsafe(ref rx, (nuint)i);
+                s1 += Vector256.LoadUnsafe(ref rx, (nuint)(i + w));
+                s2 += Vector256.LoadUnsafe(ref rx, (nuint)(i + 2 * w));
+                s3 += Vector256.LoadUnsafe(ref rx, (nuint)(i + 3 * w));
+            }
+            for (; i <= n - w; i += w) s0 += Vector256.LoadUnsafe(ref rx, (nuint)i);
+            total = Vector256.Sum((s0 + s1) + (s2 + s3));
+        }
+        for (; i < n; i++) total += Unsafe.Add(ref rx, i);
+        return total;
     }
 
     /// <summary>y = a * a * a (x ** 3 as PyTorch computes it: two multiplications).</summary>

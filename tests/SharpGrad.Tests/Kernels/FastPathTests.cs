@@ -44,6 +44,43 @@ public class FastPathTests
     }
 
     [Theory]
+    [MemberData(nameof(Lengths))]
+    public void VectorSum_IsCloseToTheExactSum_AndUnaryLoopsMatchTheScalarForm(int n)
+    {
+        var a = Values(n, 7);
+        double exact = 0;
+        foreach (var v in a) exact += v;
+        Check.Close(exact, Simd.Sum<float>(a), 1e-6);
+        var y = new float[n];
+        Simd.Apply<float, NegOp<float>>(a, y);
+        for (int i = 0; i < n; i++) Assert.Equal(-a[i], y[i]);
+        Simd.Apply<float, ReluOp<float>>(a, y);
+        for (int i = 0; i < n; i++) Assert.Equal(Math.Max(a[i], 0f), y[i]);
+    }
+
+    [Fact]
+    public void Relu_PropagatesNaN_AndMapsNegativeZeroToZero_InVectorAndScalarLanes()
+    {
+        var x = new float[19];
+        for (int i = 0; i < x.Length; i++) x[i] = i % 3 == 0 ? float.NaN : i % 3 == 1 ? -0f : -i;
+        var y = Tensor.From(x).Relu().ToArray();
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (i % 3 == 0) Assert.True(float.IsNaN(y[i]), $"element {i}");
+            else Assert.True(y[i] == 0 && !float.IsNegative(y[i]), $"element {i}: {y[i]}");
+        }
+    }
+
+    [Fact]
+    public void VectorSum_OfMillionsOfFloats_StaysAccurate()
+    {
+        var ones = new float[3_000_001];
+        Array.Fill(ones, 0.1f);
+        Check.Close(3_000_001 * (double)0.1f, Simd.Sum<float>(ones), 1e-6);
+        Check.Close(3_000_001 * (double)0.1f, Tensor.From(ones).Sum().Item(), 1e-6);
+    }
+
+    [Theory]
     [InlineData(5)]
     [InlineData(13)]
     public void VectorLoops_MatchOneOperationPerElement_DoubleAndLong(int n)

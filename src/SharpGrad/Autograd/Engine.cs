@@ -10,6 +10,7 @@ namespace SharpGrad.Graph;
 /// </summary>
 internal static class Engine
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph)
     {
         if (!root.RequiresGrad)
@@ -136,6 +137,7 @@ internal static class Engine
     }
 
     /// <summary>Checks a gradient returned by a node against its input's shape, and converts it to the input's dtype.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Validate(Node node, int input, Tensor g)
     {
         if (input >= node.InputMeta.Length) return g;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SharpGrad.Core;
 
 /// <summary>
@@ -20,6 +21,7 @@ public sealed class Layout
     public int Numel { get; }
 
     /// <summary>Creates a layout from explicit sizes, strides and offset (not validated against a storage).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout(int[] sizes, int[] strides, int offset)
     {
         Sizes = sizes;

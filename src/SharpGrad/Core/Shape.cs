@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace SharpGrad.Core;
 
 /// <summary>Helpers for shapes (arrays of dimension sizes): broadcasting, dims, formatting.</summary>
 public static class Shape
 {
     /// <summary>Product of the sizes; throws when it does not fit the 2^31 elements a .NET array can hold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Numel(ReadOnlySpan<int> sizes)
     {
         long n = 1;
@@ -34,6 +36,7 @@ public static class Shape
     public static string Format(ReadOnlySpan<int> sizes) => "[" + string.Join(", ", sizes.ToArray()) + "]";
 
     /// <summary>The broadcast shape of two shapes (NumPy rules), or an error naming the op and the mismatch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
         if (a.AsSpan().SequenceEqual(b)) return a;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using SharpGrad.Core;
 
@@ -20,6 +21,7 @@ internal static class Dispatch
     /// <summary>True for the unary kinds only defined on floating-point values (ints are promoted to float32 first).</summary>
     public static bool IsFloatOnly(UnaryKind kind) => kind >= UnaryKind.Exp;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary(UnaryKind kind, Storage x, Layout lx, Storage y, Layout ly)
     {
         switch (y)
@@ -31,6 +33,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary(BinaryKind kind, Storage a, Layout la, Storage b, Layout lb, Storage y, Layout ly)
     {
         switch (y)
@@ -42,6 +45,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compare(CompareKind kind, Storage a, Layout la, Storage b, Layout lb, bool[] y, Layout ly)
     {
         switch (a)
@@ -53,6 +57,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reduce(ReduceKind kind, Storage x, Layout lx, Storage y, Layout ly)
     {
         switch (y)
@@ -76,6 +81,7 @@ internal static class Dispatch
     }
 
     /// <summary>Copies src into dst (same sizes), converting dtype.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(Storage src, Layout ls, Storage dst, Layout ld)
     {
         switch (src)

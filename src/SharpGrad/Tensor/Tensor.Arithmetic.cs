@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -7,6 +8,7 @@ namespace SharpGrad;
 public partial class Tensor
 {
     /// <summary>Element-wise sum with broadcasting (<c>torch.add</c>, <c>a + b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Add(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Add, "add", this, other);
@@ -14,6 +16,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise difference with broadcasting (<c>torch.sub</c>, <c>a - b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Sub(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Sub, "sub", this, other);
@@ -21,6 +24,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise product with broadcasting (<c>torch.mul</c>, <c>a * b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Mul(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Mul, "mul", this, other);
@@ -28,6 +32,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise true division with broadcasting; integers give float32 (<c>torch.div</c>, <c>a / b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Div(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Div, "div", this, other);
@@ -42,6 +47,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise power with a scalar exponent (<c>x ** p</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Pow(double exponent)
     {
         var e = NumberLike(exponent, this);
@@ -144,6 +150,7 @@ public partial class Tensor
     /// higher kind decides the type (int64 or bool tensor * float64 0-d tensor is float64). Plain
     /// .NET scalars arrive as float32 0-d tensors for non-float tensors (<see cref="ScalarLike"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static DType ResultType(Tensor a, Tensor b)
     {
         bool aScalar = a.NDim == 0, bScalar = b.NDim == 0;
@@ -158,6 +165,7 @@ public partial class Tensor
         return DTypeInfo.Promote(a.DType, b.DType);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor BinaryForward(BinaryKind kind, string op, Tensor a, Tensor b)
     {
         var dtype = ResultType(a, b);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Kernels;
 
@@ -98,6 +99,7 @@ public partial class Tensor
     /// <summary>Clamp with an upper bound only (<c>torch.clamp_max</c>).</summary>
     public Tensor ClampMax(double max) => Clamp(null, max);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor Compare(CompareKind kind, string op, Tensor other)
     {
         var shape = Core.Shape.Broadcast(op, Layout.Sizes, other.Layout.Sizes);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Kernels;
 
@@ -123,6 +124,7 @@ public partial class Tensor
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor BinaryInPlace(BinaryKind kind, string op, Tensor other, Func<Tensor, Tensor, Tensor> outOfPlace)
     {
         CheckInPlaceOnLeaf(op);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -46,6 +47,7 @@ public partial class Tensor
     }
 
     /// <summary>Product of two matrices [n, k] x [k, p] (<c>torch.mm</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Mm(Tensor other)
     {
         CheckMatMulTypes("mm", this, other);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -109,6 +110,7 @@ public partial class Tensor
         return sizes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor ReduceRaw(ReduceKind kind, int[] dims, bool keepDim, DType dtype)
     {
         var x = CastRaw(dtype);
@@ -120,6 +122,7 @@ public partial class Tensor
         return keepDim ? y : y.WithLayout(Layout.Contiguous(ReducedShape(dims, false)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor Reduction(ReduceKind kind, int[] dims, bool keepDim, string name)
     {
         var dtype = DType.IsFloatingPoint() ? DType : DType.Int64;
@@ -127,6 +130,7 @@ public partial class Tensor
         return NeedsGrad(this) ? Record(y, new ExpandGradBackward(name, Layout.Sizes, dims, keepDim, 1), this) : y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor MeanOver(int[] dims, bool keepDim, string name)
     {
         if (!DType.IsFloatingPoint())

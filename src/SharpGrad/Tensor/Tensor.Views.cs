@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 
@@ -23,6 +24,7 @@ public partial class Tensor
     public Tensor ReshapeAs(Tensor other) => Reshape(other.Layout.Sizes);
 
     /// <summary>A view with other sizes when possible, otherwise a contiguous copy (<c>tensor.reshape</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Reshape(params int[] shape)
     {
         var sizes = Core.Shape.InferSize("reshape", shape, Numel(), Layout.Sizes);
@@ -112,6 +114,7 @@ public partial class Tensor
     }
 
     /// <summary>A view with size-1 dimensions stretched (stride 0) and new leading dims; -1 keeps a size (<c>tensor.expand</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Expand(params int[] sizes)
     {
         if (sizes.Length < NDim)
@@ -187,6 +190,7 @@ public partial class Tensor
     }
 
     /// <summary>Sums a (broadcast) gradient down to <paramref name="shape"/>: leading dims and dims of size 1 in shape are summed (<c>tensor.sum_to_size</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor SumToSize(params int[] shape)
     {
         if (Layout.Sizes.AsSpan().SequenceEqual(shape)) return this;
@@ -204,6 +208,7 @@ public partial class Tensor
         return lead > 0 || !summed.Layout.Sizes.AsSpan().SequenceEqual(shape) ? summed.Reshape(shape) : summed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor MakeView(Layout layout, string name, int[]? permutation = null)
     {
         var view = ViewOf(layout);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 
@@ -134,6 +135,7 @@ public partial class Tensor
     /// <summary>The node that adds gradients into this leaf; the same object for the tensor's lifetime.</summary>
     internal AccumulateGrad GradAccumulator => _accumulator ??= new AccumulateGrad(this);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AccumulateGradient(Tensor g)
     {
         if (!g.Layout.Sizes.AsSpan().SequenceEqual(Layout.Sizes))
@@ -156,7 +158,13 @@ public partial class Tensor
     /// <summary>True when autograd must record an op on these inputs.</summary>
     internal static bool NeedsGrad(Tensor a, Tensor b) => (a._requiresGrad || b._requiresGrad) && GradMode.IsEnabled;
 
+    // The methods every op runs through (recording, allocation, broadcasting, dispatch, the element-wise and reduction
+    // kernels, the backward engine) are marked AggressiveOptimization: the JIT compiles them fully optimised on first
+    // use instead of starting with unoptimised tier-0 code, which short training programs (a few hundred ms, as the
+    // course's small fits) would otherwise run in for most of their life.
+
     /// <summary>Makes <paramref name="result"/> the output of <paramref name="node"/>, whose inputs are <paramref name="inputs"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor Record(Tensor result, Node node, params Tensor[] inputs)
     {
         bool any = false;
@@ -174,6 +182,7 @@ public partial class Tensor
     }
 
     /// <summary><see cref="Record(Tensor, Node, Tensor[])"/> for a one-input op, without the params array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor Record(Tensor result, Node node, Tensor a)
     {
         if (!a._requiresGrad || !GradMode.IsEnabled) return result;
@@ -181,6 +190,7 @@ public partial class Tensor
     }
 
     /// <summary><see cref="Record(Tensor, Node, Tensor[])"/> for a two-input op, without the params array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor Record(Tensor result, Node node, Tensor a, Tensor b)
     {
         if (!(a._requiresGrad || b._requiresGrad) || !GradMode.IsEnabled) return result;
@@ -199,6 +209,7 @@ public partial class Tensor
     }
 
     /// <summary>A new, zero-filled, contiguous tensor (no autograd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor Alloc(int[] sizes, DType dtype)
         => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
 
@@ -206,6 +217,7 @@ public partial class Tensor
     /// A new, zero-filled, contiguous tensor of <paramref name="sizes"/> that shares <paramref name="a"/>'s or
     /// <paramref name="b"/>'s layout when one of them is the canonical contiguous layout of those sizes (no autograd).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor AllocLike(int[] sizes, DType dtype, Layout a, Layout b)
     {
         var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a

@@ -54,26 +54,32 @@ public sealed class Layout
         get
         {
             int f = _flags;
-            if (f != 0) return f;
-            f = KnownFlag;
-            int expected = 1, rowMajor = 1; // rowMajor: Shape.ContiguousStrides, which steps over empty dims as size 1
-            bool contiguous = true, canonical = Offset == 0;
-            for (int d = Sizes.Length - 1; d >= 0; d--)
-            {
-                if (Strides[d] != rowMajor) canonical = false;
-                rowMajor *= Math.Max(Sizes[d], 1);
-                if (Sizes[d] == 1) continue;
-                if (Strides[d] != expected) { contiguous = false; canonical = false; break; }
-                expected *= Sizes[d];
-            }
-            if (contiguous) f |= ContiguousFlag;
-            if (canonical) f |= CanonicalFlag;
-            _flags = f;
-            return f;
+            return f != 0 ? f : ComputeFlags();
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ComputeFlags()
+    {
+        int f = KnownFlag;
+        int expected = 1, rowMajor = 1; // rowMajor: Shape.ContiguousStrides, which steps over empty dims as size 1
+        bool contiguous = true, canonical = Offset == 0;
+        for (int d = Sizes.Length - 1; d >= 0; d--)
+        {
+            if (Strides[d] != rowMajor) canonical = false;
+            rowMajor *= Math.Max(Sizes[d], 1);
+            if (Sizes[d] == 1) continue;
+            if (Strides[d] != expected) { contiguous = false; canonical = false; break; }
+            expected *= Sizes[d];
+        }
+        if (contiguous) f |= ContiguousFlag;
+        if (canonical) f |= CanonicalFlag;
+        _flags = f;
+        return f;
+    }
+
     /// <summary>Swaps two dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout Transpose(int d0, int d1)
     {
         var sizes = (int[])Sizes.Clone();
@@ -84,6 +90,7 @@ public sealed class Layout
     }
 
     /// <summary>Reorders the dimensions: dimension i of the result is dimension <paramref name="order"/>[i] of this.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout Permute(int[] order)
     {
         var sizes = new int[order.Length];
@@ -120,6 +127,7 @@ public sealed class Layout
     }
 
     /// <summary>Views this layout at a larger, broadcast shape: new or size-1 dimensions get stride 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout BroadcastTo(int[] target)
     {
         if (Sizes.AsSpan().SequenceEqual(target)) return this;
@@ -139,6 +147,7 @@ public sealed class Layout
     /// The strides of a view with the new sizes over the same elements, or null when the
     /// elements cannot be viewed that way without a copy (the rule of PyTorch's <c>view</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[]? ViewStrides(int[] newSizes)
     {
         if (Numel == 0 || Sizes.Length == 0) return Shape.ContiguousStrides(newSizes);

@@ -19,6 +19,7 @@ public static class Shape
     }
 
     /// <summary>Row-major strides for the sizes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] ContiguousStrides(ReadOnlySpan<int> sizes)
     {
         if (sizes.Length == 0) return [];
@@ -57,6 +58,7 @@ public static class Shape
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AllOnes(int[] sizes)
     {
         foreach (int s in sizes) if (s != 1) return false;
@@ -74,6 +76,7 @@ public static class Shape
     }
 
     /// <summary>Replaces a single -1 in a requested shape by the size that makes the element count match.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] InferSize(string op, int[] requested, int numel, int[] from)
     {
         var sizes = (int[])requested.Clone();

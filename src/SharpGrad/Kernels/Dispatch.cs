@@ -94,6 +94,7 @@ internal static class Dispatch
     }
 
     /// <summary>Writes <paramref name="value"/> (converted to the dtype) into every element of the layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Storage y, Layout ly, double value)
     {
         switch (y)
@@ -106,6 +107,7 @@ internal static class Dispatch
     }
 
     /// <summary>C = A B for 2-D layouts (C contiguous), any dtype but bool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMul(Storage a, Layout la, Storage b, Layout lb, Storage c, int cOff, bool accumulate = false)
     {
         int m = la.Sizes[0], k = la.Sizes[1], n = lb.Sizes[1];

@@ -86,6 +86,7 @@ internal static class ElementWise
     private enum Flat { No, Packed, Uniform }
 
     /// <summary>Packed: row-major and dense, like the output; Uniform: one element seen everywhere (stride 0 on every dim that is not 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Flat Flatness(Layout l, int n)
     {
         if (l.Numel != n) return Flat.No;
@@ -103,6 +104,7 @@ internal static class ElementWise
         StridedLoop.Run(ly.Sizes, [lc.Strides, la.Strides, lb.Strides, ly.Strides], [lc.Offset, la.Offset, lb.Offset, ly.Offset], ref k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill<T>(T[] y, Layout ly, T value)
     {
         if (ly.IsContiguous)
@@ -115,6 +117,7 @@ internal static class ElementWise
     }
 
     /// <summary>Copies <paramref name="src"/> into <paramref name="dst"/> (same sizes), converting the element type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy<TSrc, TDst>(TSrc[] src, Layout ls, TDst[] dst, Layout ld)
     {
         if (typeof(TSrc) == typeof(TDst) && ls.IsContiguous && ld.IsContiguous)
@@ -153,6 +156,7 @@ internal static class ElementWise
     {
         public T[] X, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (s[0] == 1 && s[1] == 1)
@@ -168,6 +172,7 @@ internal static class ElementWise
     {
         public T[] A, B, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (s[2] == 1)
@@ -186,6 +191,7 @@ internal static class ElementWise
         public T[] A, B;
         public bool[] Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             for (int i = 0, ia = o[0], ib = o[1], iy = o[2]; i < n; i++, ia += s[0], ib += s[1], iy += s[2])
@@ -198,6 +204,7 @@ internal static class ElementWise
         public bool[] C;
         public T[] A, B, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             for (int i = 0, ic = o[0], ia = o[1], ib = o[2], iy = o[3]; i < n; i++, ic += s[0], ia += s[1], ib += s[2], iy += s[3])
@@ -210,6 +217,7 @@ internal static class ElementWise
         public T[] Y;
         public T Value;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             for (int i = 0, iy = o[0]; i < n; i++, iy += s[0]) Y[iy] = Value;
@@ -221,6 +229,7 @@ internal static class ElementWise
         public TSrc[] Src;
         public TDst[] Dst;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (typeof(TSrc) == typeof(TDst) && s[0] == 1 && s[1] == 1)

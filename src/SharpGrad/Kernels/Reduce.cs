@@ -96,6 +96,7 @@ internal static class Reduce
     {
         public T[] X, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (s[1] == 0)

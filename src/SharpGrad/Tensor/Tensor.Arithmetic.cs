@@ -183,6 +183,7 @@ public partial class Tensor
     {
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) =>
         [
             NeedsInputGrad(0) ? g.SumToSize(aShape) : null,
@@ -204,6 +205,7 @@ public partial class Tensor
 
         public override string Name => "MulBackward0";
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) =>
         [
             NeedsInputGrad(0) ? (g * _b.Unpack(this, "other")).SumToSize(_aShape) : null,
@@ -221,6 +223,7 @@ public partial class Tensor
 
         public override string Name => "DivBackward0";
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var b = _b.Unpack(this, "other");
@@ -240,6 +243,7 @@ public partial class Tensor
 
         public override string Name => "PowBackward0";
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             if (exponent == 0) return [ZerosLike(g)];

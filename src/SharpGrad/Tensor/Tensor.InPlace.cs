@@ -170,6 +170,7 @@ public partial class Tensor
     }
 
     /// <summary>Refuses to write into a tensor where several elements alias one memory location (an expanded view).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckNoInternalOverlap(string op)
     {
         for (int d = 0; d < NDim; d++)

@@ -121,6 +121,7 @@ public partial class Tensor
 
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             bool batched = g.NDim == 3;

@@ -79,6 +79,7 @@ public partial class Tensor
     /// <summary>Standard deviation over several dims with a given correction (<c>torch.std(x, dims, correction=c)</c>).</summary>
     public Tensor Std(int[] dims, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] AllDims()
     {
         var dims = new int[NDim];
@@ -86,16 +87,25 @@ public partial class Tensor
         return dims;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] NormalizeDims(string op, int[] dims)
     {
-        var result = new SortedSet<int>();
-        foreach (int d in dims)
-            if (!result.Add(Core.Shape.NormalizeDim(op, d, NDim)))
-                throw new ArgumentException($"{op}: dim {d} appears multiple times in the list of dims {Core.Shape.Format(dims)}");
-        return NDim == 0 ? [] : [.. result];
+        // Sorted, without duplicates (an insertion sort: there are at most a handful of dims).
+        var result = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            int d = Core.Shape.NormalizeDim(op, dims[i], NDim), j = i;
+            for (int k = 0; k < i; k++)
+                if (result[k] == d)
+                    throw new ArgumentException($"{op}: dim {dims[i]} appears multiple times in the list of dims {Core.Shape.Format(dims)}");
+            while (j > 0 && result[j - 1] > d) { result[j] = result[j - 1]; j--; }
+            result[j] = d;
+        }
+        return NDim == 0 ? [] : result;
     }
 
     /// <summary>Input sizes with the reduced dims set to 1 (keepDim) or removed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] ReducedShape(int[] dims, bool keepDim)
     {
         if (keepDim)
@@ -214,6 +224,7 @@ public partial class Tensor
     {
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var kept = keepDim ? g : g.Reshape(KeptShape(inputShape, dims));

@@ -71,6 +71,7 @@ public partial class Tensor
 
         public override string Name => _name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             ThrowIfReleased();

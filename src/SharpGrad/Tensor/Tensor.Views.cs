@@ -85,7 +85,14 @@ public partial class Tensor
     }
 
     /// <summary>The transpose of a matrix, or the tensor itself below 2 dims (<c>tensor.T</c>; dims reversed for more than 2).</summary>
-    public Tensor T => NDim < 2 ? this : Permute(Enumerable.Range(0, NDim).Reverse().ToArray());
+    public Tensor T => NDim < 2 ? this : Permute(ReversedDims(NDim));
+
+    private static int[] ReversedDims(int rank)
+    {
+        var order = new int[rank];
+        for (int d = 0; d < rank; d++) order[d] = rank - 1 - d;
+        return order;
+    }
 
     /// <summary>Reorders the dimensions (<c>tensor.permute</c>).</summary>
     public Tensor Permute(params int[] dims)
@@ -228,6 +235,7 @@ public partial class Tensor
     private sealed class ReshapeBackward(string name, int[] inputShape) : Node
     {
         public override string Name => name;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) => [g.Reshape(inputShape)];
     }
 
@@ -236,6 +244,7 @@ public partial class Tensor
     {
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var inverse = new int[order.Length];
@@ -247,6 +256,7 @@ public partial class Tensor
     private sealed class ExpandBackward0(int[] inputShape) : Node
     {
         public override string Name => "ExpandBackward0";
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) => [g.SumToSize(inputShape)];
     }
 
@@ -254,6 +264,7 @@ public partial class Tensor
     internal sealed class PassBackward(string name) : Node
     {
         public override string Name => name;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) => [g];
     }
 

@@ -63,7 +63,7 @@ internal static class Engine
         public readonly HashSet<Node> Seen = new(ReferenceEqualityComparer.Instance);
         public readonly Stack<Node> Stack = new();
         public readonly Dictionary<Node, Tensor> Pending = new(ReferenceEqualityComparer.Instance);
-        public readonly PriorityQueue<Node, long> Ready = new();
+        public readonly ReadyQueue Ready = new();
 
         public void Clear()
         {
@@ -72,6 +72,62 @@ internal static class Engine
             Stack.Clear();
             Pending.Clear();
             Ready.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The nodes whose consumers have all run, most recently created (highest <see cref="Node.Sequence"/>) first: a
+    /// binary max-heap. (PriorityQueue would do the same, but its instantiation for nodes is not precompiled, and
+    /// a short program would run it as unoptimised tier-0 code.) Sequences are unique, so the order is fixed.
+    /// </summary>
+    private sealed class ReadyQueue
+    {
+        private Node[] _heap = new Node[16];
+        private int _count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Enqueue(Node node)
+        {
+            if (_count == _heap.Length) Array.Resize(ref _heap, _count * 2);
+            int i = _count++;
+            long key = node.Sequence;
+            while (i > 0)
+            {
+                int parent = (i - 1) >> 1;
+                if (_heap[parent].Sequence >= key) break;
+                _heap[i] = _heap[parent];
+                i = parent;
+            }
+            _heap[i] = node;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Node? node)
+        {
+            if (_count == 0) { node = null; return false; }
+            node = _heap[0];
+            var last = _heap[--_count];
+            _heap[_count] = null!;
+            if (_count == 0) return true;
+            long key = last.Sequence;
+            int i = 0;
+            while (true)
+            {
+                int child = 2 * i + 1;
+                if (child >= _count) break;
+                if (child + 1 < _count && _heap[child + 1].Sequence > _heap[child].Sequence) child++;
+                if (_heap[child].Sequence <= key) break;
+                _heap[i] = _heap[child];
+                i = child;
+            }
+            _heap[i] = last;
+            return true;
+        }
+
+        public void Clear()
+        {
+            Array.Clear(_heap, 0, _count);
+            _count = 0;
         }
     }
 
@@ -102,10 +158,10 @@ internal static class Engine
         var pending = workspace.Pending;
         pending[rootNode] = rootGrad;
         var ready = workspace.Ready;
-        ready.Enqueue(rootNode, -rootNode.Sequence);
+        ready.Enqueue(rootNode);
 
         using var mode = GradMode.Set(createGraph);
-        while (ready.TryDequeue(out var node, out _))
+        while (ready.TryDequeue(out var node))
         {
             if (needed is not null && !needed.Contains(node)) continue;
             Tensor?[] inputGrads = [];
@@ -131,7 +187,7 @@ internal static class Engine
                     pending[child] = pending.TryGetValue(child, out var sum) ? sum + g : g;
                 }
                 if (--CollectionsMarshal.GetValueRefOrNullRef(dependencies, child) == 0)
-                    ready.Enqueue(child, -child.Sequence);
+                    ready.Enqueue(child);
             }
         }
     }

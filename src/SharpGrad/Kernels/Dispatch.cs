@@ -138,6 +138,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyFrom<TSrc>(TSrc[] src, Layout ls, Storage dst, Layout ld)
     {
         switch (dst)
@@ -149,6 +150,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnaryFloat<T>(UnaryKind kind, T[] x, Layout lx, T[] y, Layout ly) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (kind)
@@ -165,6 +167,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnaryNumber<T>(UnaryKind kind, T[] x, Layout lx, T[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)
@@ -177,12 +180,14 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryFloat<T>(BinaryKind kind, T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (kind == BinaryKind.Pow) ElementWise.Binary<T, PowOp<T>>(a, la, b, lb, y, ly);
         else BinaryNumber(kind, a, la, b, lb, y, ly);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryNumber<T>(BinaryKind kind, T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)
@@ -197,6 +202,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compare<T>(CompareKind kind, T[] a, Layout la, T[] b, Layout lb, bool[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)
@@ -210,6 +216,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Reduce<T>(ReduceKind kind, T[] x, Layout lx, T[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)

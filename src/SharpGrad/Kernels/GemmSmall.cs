@@ -241,6 +241,7 @@ internal static class GemmSmall
     }
 
     /// <summary>t[0..len] = col[0..len] s + t[0..len], each lane rounded as the scalar <see cref="GemmSimd.MulAdd{T}(T, T, T)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy<T>(T s, ref T col, ref T t, int len) where T : unmanaged, INumber<T>
     {
         int w = Vector<T>.Count, i = 0;

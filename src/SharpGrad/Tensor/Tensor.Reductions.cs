@@ -306,6 +306,7 @@ public partial class Tensor
         return y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] KeptShape(int[] inputShape, int[] dims)
     {
         var kept = (int[])inputShape.Clone();

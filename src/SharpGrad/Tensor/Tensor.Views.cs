@@ -95,6 +95,7 @@ public partial class Tensor
     }
 
     /// <summary>Reorders the dimensions (<c>tensor.permute</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Permute(params int[] dims)
     {
         if (dims.Length != NDim)
@@ -189,6 +190,7 @@ public partial class Tensor
     public Tensor Contiguous() => IsContiguous() ? this : Clone();
 
     /// <summary>A copy with its own contiguous storage, differentiable (<c>tensor.clone()</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Clone()
     {
         var y = Alloc(Layout.Sizes, DType);

@@ -211,6 +211,44 @@ public class FastPathTests
         Assert.Equal(1.0, outer.Grad!.Item());
     }
 
+    [Fact]
+    public void Backward_RunsReadyNodes_MostRecentlyCreatedFirst()
+    {
+        // 40 branches from one leaf, created in a shuffled order of labels, all ready once the sum has run;
+        // then a chain, whose nodes become ready one at a time.
+        var x = Tensor.From(1.0).RequiresGrad_();
+        var log = new List<int>();
+        var labels = Enumerable.Range(0, 40).OrderBy(i => (i * 17) % 40).ToArray();
+        Tensor? total = null;
+        foreach (int label in labels)
+        {
+            var branch = Logged.Apply(x, label, log);
+            total = total is null ? branch : total + branch;
+        }
+        var chained = Logged.Apply(Logged.Apply(total!, 100, log), 101, log);
+        chained.Backward();
+        Assert.Equal(new[] { 101, 100 }.Concat(labels.Reverse()), log);
+        Assert.Equal(40.0, x.Grad!.Item());
+    }
+
+    /// <summary>An identity op that logs its label when its backward runs.</summary>
+    private sealed class Logged : Graph.Node
+    {
+        private readonly int _label;
+        private readonly List<int> _log;
+        private Logged(int label, List<int> log) => (_label, _log) = (label, log);
+        public override string Name => "LoggedBackward";
+
+        public static Tensor Apply(Tensor x, int label, List<int> log)
+            => Tensor.Record(x.Detach().Clone(), new Logged(label, log), x);
+
+        protected internal override Tensor?[] Backward(Tensor g)
+        {
+            _log.Add(_label);
+            return [g];
+        }
+    }
+
     /// <summary>An identity op whose backward runs a second, independent backward pass on another leaf.</summary>
     private sealed class Reentrant : Graph.Node
     {

@@ -130,7 +130,7 @@ public partial class Tensor
     public static Tensor operator /(long s, Tensor a) => IntScalarLike(s, a).Div(a);
 
     /// <summary>A 0-d tensor holding a float scalar, in the tensor's dtype when that is floating point, else float32.</summary>
-    internal static Tensor ScalarLike(double value, Tensor like) => Full([], value, like.DType.IsFloatingPoint() ? like.DType : DType.Float32);
+    internal static Tensor ScalarLike(double value, Tensor like) => Scalar(value, like.DType.IsFloatingPoint() ? like.DType : DType.Float32);
 
     /// <summary>
     /// A 0-d tensor for a scalar that C# passes as a double: an integral value next to an integer or bool
@@ -142,7 +142,16 @@ public partial class Tensor
             : ScalarLike(value, like);
 
     /// <summary>A 0-d tensor holding an integer scalar, in the tensor's dtype (bool tensors give int64).</summary>
-    internal static Tensor IntScalarLike(long value, Tensor like) => Full([], value, like.DType == DType.Bool ? DType.Int64 : like.DType);
+    internal static Tensor IntScalarLike(long value, Tensor like) => Scalar(value, like.DType == DType.Bool ? DType.Int64 : like.DType);
+
+    /// <summary>A 0-d tensor holding <paramref name="value"/> converted to <paramref name="dtype"/> as <c>Full([], value, dtype)</c> does, built directly.</summary>
+    internal static Tensor Scalar(double value, DType dtype) => new(dtype switch
+    {
+        DType.Float32 => new Storage<float>([(float)value]),
+        DType.Float64 => new Storage<double>([value]),
+        DType.Int64 => new Storage<long>([ElementWise.Convert<double, long>(value)]),
+        _ => new Storage<bool>([value != 0]),
+    }, Layout.Scalar);
 
     /// <summary>
     /// The dtype of a binary op's result: PyTorch promotion, where a 0-d operand does not widen a

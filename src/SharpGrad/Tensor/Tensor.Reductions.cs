@@ -124,6 +124,13 @@ public partial class Tensor
     private Tensor ReduceRaw(ReduceKind kind, int[] dims, bool keepDim, DType dtype)
     {
         var x = CastRaw(dtype);
+        if (dims.Length == NDim && !keepDim)
+        {
+            // Everything into one element: a 0-d result, read through stride 0 on every dim of the input.
+            var scalar = new Tensor(Storage.Allocate(dtype, 1), Layout.Scalar);
+            Dispatch.Reduce(kind, x.Storage, x.Layout, scalar.Storage, new Layout(Layout.Sizes, new int[NDim], 0));
+            return scalar;
+        }
         var kept = ReducedShape(dims, true);
         var y = Alloc(kept, dtype);
         var strides = Core.Shape.ContiguousStrides(kept);
@@ -148,7 +155,7 @@ public partial class Tensor
         long count = 1;
         foreach (int d in dims) count *= Layout.Sizes[d];
         var y = ReduceRaw(ReduceKind.Sum, dims, keepDim, DType);
-        Dispatch.Binary(BinaryKind.Div, y.Storage, y.Layout, Full([], count == 0 ? double.NaN : count, DType).Storage,
+        Dispatch.Binary(BinaryKind.Div, y.Storage, y.Layout, Scalar(count == 0 ? double.NaN : count, DType).Storage,
             new Layout(y.Layout.Sizes, new int[y.NDim], 0), y.Storage, y.Layout);
         if (count == 0) Dispatch.Fill(y.Storage, y.Layout, double.NaN);
         return NeedsGrad(this) ? Record(y, new ExpandGradBackward(name, Layout.Sizes, dims, keepDim, count), this) : y;

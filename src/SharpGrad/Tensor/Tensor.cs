@@ -213,9 +213,15 @@ public partial class Tensor
     internal static Tensor Alloc(int[] sizes, DType dtype)
         => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
 
+    /// <summary>A new contiguous tensor whose elements are unspecified: for kernels that write every element (no autograd).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor AllocUninitialized(int[] sizes, DType dtype)
+        => new(Storage.AllocateUninitialized(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
+
     /// <summary>
-    /// A new, zero-filled, contiguous tensor of <paramref name="sizes"/> that shares <paramref name="a"/>'s or
-    /// <paramref name="b"/>'s layout when one of them is the canonical contiguous layout of those sizes (no autograd).
+    /// A new contiguous tensor of <paramref name="sizes"/> whose elements are unspecified (the caller's kernel writes
+    /// every one), sharing <paramref name="a"/>'s or <paramref name="b"/>'s layout when one of them is the canonical
+    /// contiguous layout of those sizes (no autograd).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor AllocLike(int[] sizes, DType dtype, Layout a, Layout b)
@@ -223,7 +229,7 @@ public partial class Tensor
         var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a
             : b.IsCanonical && SameSizes(b.Sizes, sizes) ? b
             : sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes);
-        return new(Storage.Allocate(dtype, layout.Numel), layout);
+        return new(Storage.AllocateUninitialized(dtype, layout.Numel), layout);
     }
 
     private static bool SameSizes(int[] x, int[] y) => ReferenceEquals(x, y) || x.AsSpan().SequenceEqual(y);

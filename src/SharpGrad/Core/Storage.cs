@@ -17,18 +17,6 @@ public abstract class Storage
     /// <summary>Bumped by every in-place modification; autograd uses it to detect stale saved tensors.</summary>
     public int Version { get; internal set; }
 
-    /// <summary>
-    /// Allocates a buffer whose contents are unspecified (no zero-filling: <see cref="GC.AllocateUninitializedArray{T}"/>),
-    /// for kernels that write every element before anything reads it.
-    /// </summary>
-    internal static Storage AllocateUninitialized(DType dtype, int length) => dtype switch
-    {
-        DType.Float32 => new Storage<float>(GC.AllocateUninitializedArray<float>(length)),
-        DType.Float64 => new Storage<double>(GC.AllocateUninitializedArray<double>(length)),
-        DType.Int64 => new Storage<long>(GC.AllocateUninitializedArray<long>(length)),
-        _ => new Storage<bool>(GC.AllocateUninitializedArray<bool>(length)),
-    };
-
     /// <summary>Allocates a zero-filled buffer of the given dtype.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Storage Allocate(DType dtype, int length) => dtype switch

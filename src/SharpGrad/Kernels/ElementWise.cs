@@ -120,9 +120,16 @@ internal static class ElementWise
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy<TSrc, TDst>(TSrc[] src, Layout ls, TDst[] dst, Layout ld)
     {
-        if (typeof(TSrc) == typeof(TDst) && ls.IsContiguous && ld.IsContiguous)
+        if (ls.IsContiguous && ld.IsContiguous)
         {
-            Array.Copy(src, ls.Offset, dst, ld.Offset, ld.Numel);
+            if (typeof(TSrc) == typeof(TDst))
+            {
+                Array.Copy(src, ls.Offset, dst, ld.Offset, ld.Numel);
+                return;
+            }
+            var s = src.AsSpan(ls.Offset, ld.Numel);
+            var d = dst.AsSpan(ld.Offset, ld.Numel);
+            for (int i = 0; i < d.Length; i++) d[i] = Convert<TSrc, TDst>(s[i]);
             return;
         }
         var k = new CopyRow<TSrc, TDst> { Src = src, Dst = dst };

@@ -15,10 +15,13 @@ public partial class Tensor
     private AccumulateGrad? _accumulator;
     private Tensor? _grad;
 
+    private DType _dtype; // Storage.DType, cached: it is a virtual call and every op asks for it several times
+
     internal Tensor(Storage storage, Layout layout)
     {
         Storage = storage;
         Layout = layout;
+        _dtype = storage.DType;
     }
 
     /// <summary>The buffer this tensor views (<c>tensor.untyped_storage()</c>).</summary>
@@ -28,7 +31,7 @@ public partial class Tensor
     public Layout Layout { get; private set; }
 
     /// <summary>Element type (<c>tensor.dtype</c>).</summary>
-    public DType DType => Storage.DType;
+    public DType DType => _dtype;
 
     /// <summary>Sizes of the dimensions, a fresh copy (<c>tensor.shape</c>).</summary>
     public int[] Shape => (int[])Layout.Sizes.Clone();
@@ -119,6 +122,7 @@ public partial class Tensor
             if (_grad is not null && (_grad.DType != value.DType || !_grad.Layout.Sizes.AsSpan().SequenceEqual(value.Layout.Sizes))) _grad = null;
             Storage = value.Storage;
             Layout = value.Layout;
+            _dtype = value.Storage.DType;
         }
     }
 
@@ -213,15 +217,10 @@ public partial class Tensor
     internal static Tensor Alloc(int[] sizes, DType dtype)
         => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
 
-    /// <summary>A new contiguous tensor whose elements are unspecified: for kernels that write every element (no autograd).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Tensor AllocUninitialized(int[] sizes, DType dtype)
-        => new(Storage.AllocateUninitialized(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
-
     /// <summary>
-    /// A new contiguous tensor of <paramref name="sizes"/> whose elements are unspecified (the caller's kernel writes
-    /// every one), sharing <paramref name="a"/>'s or <paramref name="b"/>'s layout when one of them is the canonical
-    /// contiguous layout of those sizes (no autograd).
+    /// A new, zero-filled, contiguous tensor of <paramref name="sizes"/> that shares <paramref name="a"/>'s or
+    /// <paramref name="b"/>'s layout when one of them is the canonical contiguous layout of those sizes (no autograd).
+    /// (Zero-filled on purpose: GC.AllocateUninitializedArray measured slower for these small, short-lived buffers.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor AllocLike(int[] sizes, DType dtype, Layout a, Layout b)
@@ -229,7 +228,7 @@ public partial class Tensor
         var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a
             : b.IsCanonical && SameSizes(b.Sizes, sizes) ? b
             : sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes);
-        return new(Storage.AllocateUninitialized(dtype, layout.Numel), layout);
+        return new(Storage.Allocate(dtype, layout.Numel), layout);
     }
 
     private static bool SameSizes(int[] x, int[] y) => ReferenceEquals(x, y) || x.AsSpan().SequenceEqual(y);

@@ -106,6 +106,20 @@ internal static class Dispatch
         }
     }
 
+    /// <summary>The sum of the element-wise product of two float32 or float64 operands of the same sizes, or null when <see cref="ElementWise.SumOfProducts"/> does not apply.</summary>
+    public static double? SumOfProducts(Storage a, Layout la, Storage b, Layout lb)
+    {
+        switch (a)
+        {
+            case Storage<float> f when b is Storage<float> fb:
+                return ElementWise.SumOfProducts(f.Data, la, fb.Data, lb, out float rf) ? rf : null;
+            case Storage<double> d when b is Storage<double> db:
+                return ElementWise.SumOfProducts(d.Data, la, db.Data, lb, out double rd) ? rd : null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>C = A B for 2-D layouts (C contiguous), any dtype but bool.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMul(Storage a, Layout la, Storage b, Layout lb, Storage c, int cOff, bool accumulate = false)

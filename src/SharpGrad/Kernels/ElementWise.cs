@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using SharpGrad.Core;
 
@@ -80,6 +81,25 @@ internal static class ElementWise
         }
         var k = new CompareRow<T, TOp> { A = a, B = b, Y = y };
         StridedLoop.Run(ly.Sizes, [la.Strides, lb.Strides, ly.Strides], [la.Offset, lb.Offset, ly.Offset], ref k);
+    }
+
+    /// <summary>
+    /// The sum of the element-wise product of two operands of the same sizes, as <c>(a * b).sum()</c> computes it
+    /// (bit for bit), without the product array; false when an operand is strided (or both are one broadcast element).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool SumOfProducts<T>(T[] a, Layout la, T[] b, Layout lb, out T result) where T : INumber<T>
+    {
+        int n = lb.Numel;
+        result = T.Zero;
+        var fa = Flatness(la, n);
+        var fb = Flatness(lb, n);
+        if (n == 0 || fa == Flat.No || fb == Flat.No || (fa == Flat.Uniform && fb == Flat.Uniform)) return false;
+        // T.Zero + ...: the reduction kernel folds the sum into the identity the same way.
+        if (fa == Flat.Uniform) result = T.Zero + Simd.SumOfProducts<T>(a.AsSpan(la.Offset, 1), b.AsSpan(lb.Offset, n), true);
+        else if (fb == Flat.Uniform) result = T.Zero + Simd.SumOfProducts<T>(b.AsSpan(lb.Offset, 1), a.AsSpan(la.Offset, n), true);
+        else result = T.Zero + Simd.SumOfProducts<T>(a.AsSpan(la.Offset, n), b.AsSpan(lb.Offset, n), false);
+        return true;
     }
 
     /// <summary>How an operand broadcast to <c>n</c> output elements can be read without a strided loop.</summary>

@@ -128,6 +128,59 @@ internal static class Simd
         return total;
     }
 
+    /// <summary>
+    /// The sum of a[i] * b[i] (a[0] * b[i] when <paramref name="aUniform"/>), bit for bit what <see cref="Sum{T}"/>
+    /// gives for the array of the rounded products: the same pairwise split, blocks and accumulators, each product
+    /// rounded before it is added (no fused multiply-add). Saves the product array when only its sum is needed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static T SumOfProducts<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, bool aUniform) where T : INumber<T>
+    {
+        if (b.Length <= SumBlock) return ProductBlockSum(a, b, aUniform);
+        int half = (b.Length / SumBlock + 1) / 2 * SumBlock;
+        return SumOfProducts(aUniform ? a : a[..half], b[..half], aUniform) + SumOfProducts(aUniform ? a : a[half..], b[half..], aUniform);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T ProductBlockSum<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b, bool aUniform) where T : INumber<T>
+    {
+        int n = b.Length, i = 0;
+        ref T ra = ref MemoryMarshal.GetReference(a);
+        ref T rb = ref MemoryMarshal.GetReference(b);
+        T total = T.Zero;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && n >= Vector256<T>.Count)
+        {
+            int w = Vector256<T>.Count;
+            Vector256<T> s0 = Vector256<T>.Zero, s1 = s0, s2 = s0, s3 = s0;
+            if (aUniform)
+            {
+                var va = Vector256.Create(ra);
+                for (; i <= n - 4 * w; i += 4 * w)
+                {
+                    s0 += va * Vector256.LoadUnsafe(ref rb, (nuint)i);
+                    s1 += va * Vector256.LoadUnsafe(ref rb, (nuint)(i + w));
+                    s2 += va * Vector256.LoadUnsafe(ref rb, (nuint)(i + 2 * w));
+                    s3 += va * Vector256.LoadUnsafe(ref rb, (nuint)(i + 3 * w));
+                }
+                for (; i <= n - w; i += w) s0 += va * Vector256.LoadUnsafe(ref rb, (nuint)i);
+            }
+            else
+            {
+                for (; i <= n - 4 * w; i += 4 * w)
+                {
+                    s0 += Vector256.LoadUnsafe(ref ra, (nuint)i) * Vector256.LoadUnsafe(ref rb, (nuint)i);
+                    s1 += Vector256.LoadUnsafe(ref ra, (nuint)(i + w)) * Vector256.LoadUnsafe(ref rb, (nuint)(i + w));
+                    s2 += Vector256.LoadUnsafe(ref ra, (nuint)(i + 2 * w)) * Vector256.LoadUnsafe(ref rb, (nuint)(i + 2 * w));
+                    s3 += Vector256.LoadUnsafe(ref ra, (nuint)(i + 3 * w)) * Vector256.LoadUnsafe(ref rb, (nuint)(i + 3 * w));
+                }
+                for (; i <= n - w; i += w) s0 += Vector256.LoadUnsafe(ref ra, (nuint)i) * Vector256.LoadUnsafe(ref rb, (nuint)i);
+            }
+            total = Vector256.Sum((s0 + s1) + (s2 + s3));
+        }
+        for (; i < n; i++) total += (aUniform ? ra : Unsafe.Add(ref ra, i)) * Unsafe.Add(ref rb, i);
+        return total;
+    }
+
     /// <summary>y = a * a * a (x ** 3 as PyTorch computes it: two multiplications).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Cube<T>(ReadOnlySpan<T> a, Span<T> y) where T : INumber<T>

@@ -215,13 +215,39 @@ public partial class Tensor
         public override string Name => "MulBackward0";
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        protected internal override Tensor?[] Backward(Tensor g) =>
-        [
-            NeedsInputGrad(0) ? (g * _b.Unpack(this, "other")).SumToSize(_aShape) : null,
-            NeedsInputGrad(1) ? (g * _a.Unpack(this, "self")).SumToSize(_bShape) : null,
-        ];
+        protected internal override Tensor?[] Backward(Tensor g)
+        {
+            Tensor? ga = null, gb = null;
+            if (NeedsInputGrad(0))
+            {
+                var b = _b.Unpack(this, "other");
+                ga = SumOfProductsTo(g, b, _aShape) ?? (g * b).SumToSize(_aShape);
+            }
+            if (NeedsInputGrad(1))
+            {
+                var a = _a.Unpack(this, "self");
+                gb = SumOfProductsTo(g, a, _bShape) ?? (g * a).SumToSize(_bShape);
+            }
+            return [ga, gb];
+        }
 
         protected internal override void ReleaseSaved() { _a.Release(); _b.Release(); }
+    }
+
+    /// <summary>
+    /// <c>(g * other).SumToSize(shape)</c> for a one-element <paramref name="shape"/> (the gradient of a scalar factor,
+    /// as in <c>w * x</c> with a 0-d <c>w</c>), computed without the product tensor and with the same bits; null when
+    /// the composite must run: while recording (higher-order gradients), or for broadcasting, mixed dtypes or strides.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Tensor? SumOfProductsTo(Tensor g, Tensor other, int[] shape)
+    {
+        if (GradMode.IsEnabled || shape.Length > g.NDim || g.DType != other.DType || !g.DType.IsFloatingPoint()) return null;
+        foreach (int s in shape) if (s != 1) return null;
+        if (g.Layout.Numel < 2 || !SameSizes(g.Layout.Sizes, other.Layout.Sizes)) return null;
+        if (Dispatch.SumOfProducts(g.Storage, g.Layout, other.Storage, other.Layout) is not double sum) return null;
+        var scalar = Scalar(sum, g.DType);
+        return shape.Length == 0 ? scalar : scalar.WithLayout(Layout.Contiguous(shape));
     }
 
     private sealed class DivBackward0(Tensor a, Tensor b) : Node

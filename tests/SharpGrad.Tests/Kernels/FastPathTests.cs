@@ -211,6 +211,32 @@ public class FastPathTests
         Assert.Equal(1.0, outer.Grad!.Item());
     }
 
+    [Theory]
+    [InlineData(37, DType.Float32)]
+    [InlineData(2500, DType.Float32)]
+    [InlineData(1100, DType.Float64)]
+    public void ScalarFactorGradient_WithoutTheProductTensor_HasTheCompositesBits(int n, DType dtype)
+    {
+        var x = Tensor.Randn([n], new Generator(21), dtype);
+        var upstream = Tensor.Randn([n], new Generator(22), dtype);
+        foreach (var shape in new[] { Array.Empty<int>(), [1] })
+        {
+            // Through Sum (the gradient reaching w * x is one element seen n times) and through an explicit gradient.
+            var w = Tensor.Full(shape, 0.3, dtype).RequiresGrad_();
+            (w * x).Sum().Backward();
+            var viaComposite = Autograd.Grad((w * x).Sum(), [w], createGraph: true)[0]!;
+            Assert.Equal(viaComposite.ToArray<double>(), w.Grad!.ToArray<double>());
+            Assert.Equal(shape, w.Grad.Shape);
+            Assert.Equal((x.Sum() * 1.0).Item(), w.Grad.Item());
+
+            w.Grad = null;
+            (x * w).Backward(upstream);
+            var expected = (upstream * x).Sum();
+            Assert.Equal(expected.Item(), w.Grad!.Item());
+            Assert.Equal(Autograd.Grad(x * w, [w], upstream, createGraph: true)[0]!.Item(), w.Grad.Item());
+        }
+    }
+
     [Fact]
     public void Backward_RunsReadyNodes_MostRecentlyCreatedFirst()
     {

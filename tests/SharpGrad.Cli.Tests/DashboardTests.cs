@@ -109,6 +109,23 @@ public sealed class DashboardTests
     }
 
     [Fact]
+    public void Mnist_StreamsTheCoursesFourWindows()
+    {
+        var s = RunWithDashboard("mnist", "--epochs", "2", "--limit-train", "64", "--limit-test", "40", "--batch-size", "16");
+        Assert.Contains("<polyline", Html(Window(s, TrainingDashboard.TrainLossWindow, "line")));
+        string test = Html(Window(s, TrainingDashboard.TestWindow, "line"));
+        Assert.Contains(">loss<", test);
+        Assert.Contains(">acc.<", test);
+        Assert.Equal(2, Count(test, "<polyline"));
+        Assert.Contains("<img", Html(Window(s, TrainingDashboard.ImagesWindow, "images")));
+        // The first 32 test predictions and their labels, as numpy prints a vector.
+        string pred = Html(Window(s, TrainingDashboard.PredictionsWindow, "text"));
+        Assert.Matches(@"<pre>\[(\d )+\d\]
+true: \[(\d )+\d\]</pre>", pred);
+        Assert.Equal(2 * 32, Regex.Matches(pred, @"\d").Count);
+    }
+
+    [Fact]
     public void BadPort_IsAUsageError()
     {
         foreach (var port in new[] { "x", "-1", "65536" })

@@ -121,6 +121,9 @@ internal static class MnistCommand
             ["test_accuracy"] = result.Final.Accuracy.ToString("R", inv),
         });
         var matrix = MnistReport.Write(run, settings, data, result);
+        bool digits = data.ClassNames.Select((name, i) => name == i.ToString(inv)).All(same => same);
+        run.Log($"predictions.png: the first {Math.Min(MnistReport.GridImages, result.Final.Count)} test images, mistakes.png: misclassified ones; " +
+            "each labelled predicted/true class" + (digits ? "" : $" ({string.Join(" ", data.ClassNames.Select((name, i) => $"{i}={name}"))})"));
         run.Log($"Confusion matrix of the {(result.BestEpoch != result.EpochsRun ? "best" : "final")} model (rows: true class, columns: predicted):");
         run.Log(matrix.ToString());
         run.Log("");

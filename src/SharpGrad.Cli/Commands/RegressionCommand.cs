@@ -35,6 +35,7 @@ internal static class RegressionCommand
         var features = CliOptions.Int("--features", "Input features per example", 500);
         var hidden = CliOptions.Int("--hidden", "Hidden ReLU units", 256);
         var common = new CommonOptions();
+        var dashboard = new DashboardOptions();
         var command = new Command("regression",
             "High-dimensional regression with a 500-256-1 ReLU net from raw tensors and hand-written SGD (course 000, 回归任务): " +
             "y = X w + b + noise with w = 0.0056 per feature, b = 0.028, noise N(0, 0.01); prints and plots the train/test MSE per epoch")
@@ -42,6 +43,7 @@ internal static class RegressionCommand
             epochs, lr, batchSize, samples, features, hidden,
         };
         common.AddTo(command);
+        dashboard.AddTo(command);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -55,9 +57,12 @@ internal static class RegressionCommand
             var net = new RawMlp(d, h, 1, std: 0.01);
             var loss = new MSELoss();
             int batchesPerEpoch = (data.TrainX.Size(0) + batch - 1) / batch;
+            using var live = dashboard.Begin(parse);
+            var observers = new Observers(new EpochLogCallback(run, RawTraining.CourseLine));
+            if (live is not null)
+                observers.Add(new DashboardCallback(live.Visdom).PerEpoch("loss", "train & test loss", ["train_loss", "test_loss"], ["train", "test"], "MSE"));
             var history = run.WithProgress("regression", (long)e * batchesPerEpoch, progress =>
-                RawTraining.Run(net, loss.Forward, data, e, batch, rate,
-                    new Observers(new ProgressCallback(progress, "batch"), new EpochLogCallback(run, RawTraining.CourseLine))));
+                RawTraining.Run(net, loss.Forward, data, e, batch, rate, observers.Add(new ProgressCallback(progress, "batch"))));
 
             SaveOutputs(run, history, "MSE");
             net.Save(run.PathOf("model.safetensors"));
@@ -68,6 +73,7 @@ internal static class RegressionCommand
             run.Metric("test_loss", history["test_loss"][^1]);
             run.Metric("noise_mse", Noise * Noise);
             run.Finish(clock);
+            live?.Finish();
             return 0;
         });
         return command;

@@ -26,6 +26,7 @@ internal static class FitCommand
         var every = CliOptions.Int("--every", "Save a frame every this many steps, at steps 0, every, 2*every, ... (5, as the course plots)", 5);
         var frameSeconds = CliOptions.Positive("--frame-seconds", "Seconds each frame is shown in the animations", 0.2);
         var common = new CommonOptions();
+        var dashboard = new DashboardOptions();
         var command = new Command("fit",
             "Fit y = x^2 + 0.2 * noise with a 1-10-1 ReLU net and SGD lr 0.2 (course 002, 关系拟合); prints the net, its parameters " +
             "and the optimizer, writes a frame every 5 steps (frames/step-0005.svg ...) and an animated view (fit-animated.svg, fit.html)")
@@ -33,6 +34,7 @@ internal static class FitCommand
             steps, lr, hidden, points, every, frameSeconds,
         };
         common.AddTo(command);
+        dashboard.AddTo(command);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -48,8 +50,17 @@ internal static class FitCommand
             run.Log(optimizer.ToString());
 
             var frameWriter = new FrameWriter(run, x, y, k);
+            Action<int, Tensor, double> onStep = frameWriter.Step;
+            using var live = dashboard.Begin(parse);
+            var observers = new Observers();
+            if (live is not null)
+            {
+                observers.Add(new DashboardCallback(live.Visdom, "MSE per step"));
+                var scatter = new FitScatter(live.Visdom, x, y);
+                onStep += scatter.Step;
+            }
             var history = run.WithProgress("fit", n, progress =>
-                Train(net, optimizer, x, y, n, new Observers(new ProgressCallback(progress, "step")), frameWriter.Step));
+                Train(net, optimizer, x, y, n, observers.Add(new ProgressCallback(progress, "step")), onStep));
 
             var final = Predict(net, x);
             double finalLoss = new MSELoss().Forward(final, y).Item();
@@ -73,6 +84,7 @@ internal static class FitCommand
             run.Metric("final_loss", finalLoss);
             run.Metric("frames", frames.Count);
             run.Finish(clock);
+            live?.Finish();
             return 0;
         });
         return command;

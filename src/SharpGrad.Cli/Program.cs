@@ -3,6 +3,7 @@ using System.CommandLine.Help;
 using System.Globalization;
 using Spectre.Console;
 using SharpGrad.Cli.Commands;
+using SharpGrad.Cli.Infrastructure;
 
 namespace SharpGrad.Cli;
 
@@ -15,7 +16,10 @@ internal static class Program
     /// <summary>Exit code for a run that the library rejected (an invalid argument reached an op).</summary>
     private const int RunError = 1;
 
-    private static int Main(string[] args)
+    private static int Main(string[] args) => Run(args);
+
+    /// <summary>Parses and runs one command line; returns the exit code (0 ok, 1 run error, 2 usage error). Tests call this.</summary>
+    internal static int Run(string[] args)
     {
         // Numbers are printed the same way on every machine, whatever its locale.
         CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -38,7 +42,12 @@ internal static class Program
         {
             return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        catch (UsageException ex)
+        {
+            Console.Error.WriteLine($"sharpgrad: {ex.Message}");
+            return UsageError;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
         {
             Console.Error.WriteLine($"sharpgrad: {ex.Message}");
             return RunError;
@@ -55,8 +64,16 @@ internal static class Program
         {
             new HelpOption(),
             new VersionOption(),
-            SineCommand.Create(),
+            Commands.Sine.SineCommand.Create(),
             LossesCommand.Create(),
+            ActivationsCommand.Create(),
+            NeuronCommand.Create(),
+            MetricsCommand.Create(),
+            SplitCommand.Create(),
+            RegressionCommand.Create(),
+            ClassifyCommand.Create(),
+            Commands.Fit.FitCommand.Create(),
+            MnistCommand.Create(),
         };
         root.SetAction(parse =>
         {

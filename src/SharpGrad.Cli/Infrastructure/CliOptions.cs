@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 
-namespace SharpGrad.Cli;
+namespace SharpGrad.Cli.Infrastructure;
 
 /// <summary>
 /// Options shared by the commands, parsed by hand so that a bad value gives one readable line
@@ -51,6 +51,36 @@ internal static class CliOptions
                 string text = Token(r);
                 if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v > 0 && double.IsFinite(v)) return v;
                 r.AddError($"{name} expects a positive number, got '{text}'");
+                return defaultValue;
+            },
+        };
+
+    /// <summary>A floating-point option that must be finite and at least zero.</summary>
+    public static Option<double> NonNegative(string name, string description, double defaultValue)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string text = Token(r);
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 && double.IsFinite(v)) return v;
+                r.AddError($"{name} expects a number of at least 0, got '{text}'");
+                return defaultValue;
+            },
+        };
+
+    /// <summary>A string option restricted to <paramref name="choices"/> (case-insensitive; the value is returned in lower case).</summary>
+    public static Option<string> Choice(string name, string description, string defaultValue, params string[] choices)
+        => new(name)
+        {
+            Description = $"{description} ({string.Join(", ", choices)}; default {defaultValue})",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string text = Token(r).ToLowerInvariant();
+                if (choices.Contains(text, StringComparer.Ordinal)) return text;
+                r.AddError($"{name} expects one of {string.Join(", ", choices)}, got '{Token(r)}'");
                 return defaultValue;
             },
         };

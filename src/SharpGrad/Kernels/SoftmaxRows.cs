@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace SharpGrad.Kernels;
 
@@ -15,6 +16,7 @@ internal static class SoftmaxRows
     private const int StackRow = 256;
 
     /// <summary>y = log_softmax(x) (<paramref name="log"/>) or softmax(x) per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<T>(T[] x, int xOffset, T[] y, int rows, int n, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>, ILogarithmicFunctions<T>
     {
@@ -40,6 +42,7 @@ internal static class SoftmaxRows
     }
 
     /// <summary>The input gradient from the output gradient g and the saved output y, per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<T>(T[] g, int gOffset, T[] y, int yOffset, T[] dx, int rows, int n, bool log)
         where T : unmanaged, IFloatingPointIeee754<T>, IExponentialFunctions<T>
     {

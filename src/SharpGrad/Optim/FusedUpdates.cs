@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace SharpGrad.Optim;
 
@@ -24,6 +25,7 @@ internal static class FusedUpdates
         => new(typeof(T) == typeof(float) ? T.CreateTruncating((float)value) : T.CreateTruncating(value));
 
     /// <summary>g, −g (maximize), λθ + g or λθ − g (L2 weight decay): the gradient the rules use, as DecayedGradient computed it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Decayed<T>(Vector<T> p, Vector<T> grad, Vector<T> weightDecay, bool decay, bool maximize)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -32,6 +34,7 @@ internal static class FusedUpdates
     }
 
     /// <summary>The element-wise maximum, NaN when either is NaN (<c>torch.maximum</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Maximum<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var nan = ~(Vector.Equals(a, a) & Vector.Equals(b, b));
@@ -47,6 +50,7 @@ internal readonly struct SgdUpdate<T>(double lr, double momentum, double dampeni
     private readonly Vector<T> _keep = FusedUpdates.Scalar<T>(1 - dampening), _weightDecay = FusedUpdates.Scalar<T>(weightDecay);
     private readonly bool _useMomentum = momentum != 0, _dampened = dampening != 0, _decay = weightDecay != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> buf, ref Vector<T> unused3, ref Vector<T> unused4)
     {
         var d = FusedUpdates.Decayed(p, grad, _weightDecay, _decay, maximize);
@@ -75,6 +79,7 @@ internal readonly struct AdamUpdate<T>(double shrink, double weightDecay, double
     private readonly Vector<T> _stepSize = FusedUpdates.Scalar<T>(lr / (1 - Math.Pow(beta1, step)));
     private readonly bool _shrinks = shrink != 1, _decay = weightDecay != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> m, ref Vector<T> v, ref Vector<T> vMax)
     {
         if (_shrinks) p *= _shrink;
@@ -97,6 +102,7 @@ internal readonly struct RMSpropUpdate<T>(double lr, double alpha, double eps, d
     private readonly Vector<T> _weightDecay = FusedUpdates.Scalar<T>(weightDecay), _momentum = FusedUpdates.Scalar<T>(momentum);
     private readonly bool _decay = weightDecay != 0, _useMomentum = momentum > 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> squareAvg, ref Vector<T> gradAvg, ref Vector<T> buf)
     {
         var g = FusedUpdates.Decayed(p, grad, _weightDecay, _decay, maximize);
@@ -122,6 +128,7 @@ internal readonly struct AdagradUpdate<T>(double clr, double eps, double weightD
     private readonly Vector<T> _weightDecay = FusedUpdates.Scalar<T>(weightDecay);
     private readonly bool _decay = weightDecay != 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> sum, ref Vector<T> unused3, ref Vector<T> unused4)
     {
         var g = FusedUpdates.Decayed(p, grad, _weightDecay, _decay, maximize);

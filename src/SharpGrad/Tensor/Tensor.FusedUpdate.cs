@@ -18,7 +18,7 @@ internal interface IFusedUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
 
 public partial class Tensor
 {
-    private const int FusedParallelMin = 1 << 15;
+    private const int FusedParallelMin = 1 << 17; // elements per thread: below this the split costs more than it saves
 
     /// <summary>
     /// Runs <paramref name="update"/> over every element of <paramref name="x0"/> and the other operands in one pass,
@@ -71,6 +71,7 @@ public partial class Tensor
         public readonly int[] Offsets = [.. operands.Select(t => t?.Layout.Offset ?? 0)];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RunFused<T, TUpdate>(TUpdate update, Buffers<T> b, int start, int end)
         where T : unmanaged, IFloatingPointIeee754<T> where TUpdate : struct, IFusedUpdate<T>
     {

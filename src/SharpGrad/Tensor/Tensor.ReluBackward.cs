@@ -25,6 +25,7 @@ public partial class Tensor
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReluGrad<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0, width = Vector<T>.Count;

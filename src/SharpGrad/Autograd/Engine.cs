@@ -58,7 +58,7 @@ internal static class Engine
         // For Autograd.Grad, only the nodes on a path to a requested input run (as PyTorch's exec_info).
         var needed = capture is null ? null : NodesLeadingTo(capture.Keys, parents!);
         var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance) { [rootNode] = rootGrad };
-        var owners = new Ownership(createGraph);
+        using var owners = new Ownership(createGraph);
         owners.Hold(rootGrad);
         var ready = new PriorityQueue<Node, long>();
         ready.Enqueue(rootNode, -rootNode.Sequence);
@@ -119,10 +119,26 @@ internal static class Engine
     /// pass), shared (AddBackward hands one tensor to both inputs), a view of a larger buffer, or recorded for
     /// createGraph is copied as before. Buffers once given away keep their count, so they are never reused again.
     /// </summary>
-    private sealed class Ownership(bool createGraph)
+    private sealed class Ownership(bool createGraph) : IDisposable
     {
+        // The counts dictionary is kept per thread between passes (taken while a pass runs, so a nested pass gets its own).
+        [ThreadStatic] private static Dictionary<Core.Storage, int>? t_spare;
+
         private readonly long _firstId = Core.Storage.LastId + 1;
-        private readonly Dictionary<Core.Storage, int> _holders = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<Core.Storage, int> _holders = TakeSpare();
+
+        private static Dictionary<Core.Storage, int> TakeSpare()
+        {
+            var spare = t_spare ?? new(ReferenceEqualityComparer.Instance);
+            t_spare = null;
+            return spare;
+        }
+
+        public void Dispose()
+        {
+            _holders.Clear();
+            t_spare = _holders;
+        }
 
         public void Hold(Tensor t) => _holders[t.Storage] = _holders.GetValueOrDefault(t.Storage) + 1;
 

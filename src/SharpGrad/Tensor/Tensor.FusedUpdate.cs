@@ -65,10 +65,22 @@ public partial class Tensor
     }
 
     /// <summary>The arrays and element offsets of the (contiguous) operands.</summary>
-    private readonly struct Buffers<T>(Tensor?[] operands) where T : unmanaged
+    private readonly struct Buffers<T> where T : unmanaged
     {
-        public readonly T[]?[] Arrays = [.. operands.Select(t => t?.Buffer<T>())];
-        public readonly int[] Offsets = [.. operands.Select(t => t?.Layout.Offset ?? 0)];
+        public readonly T[]?[] Arrays;
+        public readonly int[] Offsets;
+
+        public Buffers(Tensor?[] operands)
+        {
+            Arrays = new T[]?[operands.Length];
+            Offsets = new int[operands.Length];
+            for (int i = 0; i < operands.Length; i++)
+            {
+                if (operands[i] is not Tensor t) continue;
+                Arrays[i] = t.Buffer<T>();
+                Offsets[i] = t.Layout.Offset;
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -74,6 +74,8 @@ internal static class Program
             ClassifyCommand.Create(),
             Commands.Fit.FitCommand.Create(),
             MnistCommand.Create(),
+            TinyNetCommand.Create(),
+            DescentCommand.Create(),
         };
         root.SetAction(parse =>
         {

@@ -29,11 +29,16 @@ public sealed class FitCommandTests
         string frame = File.ReadAllText(Path.Combine(r.File("frames"), "step-0005.svg"));
         Assert.Contains("step 5  Loss=", frame);
         Assert.Contains("data-label=\"prediction\"", frame);
+        // Every frame has the same y axis, so the animation moves the line and not the axes.
+        static string YTicks(string svg) => Regex.Match(svg, "<g class=\"y-ticks\".*?</g>", RegexOptions.Singleline).Value;
+        var axes = frames.Select(f => YTicks(File.ReadAllText(Path.Combine(r.File("frames"), f)))).Distinct().ToArray();
+        Assert.Single(axes);
+        Assert.NotEmpty(axes[0]);
 
         // The animated SVG holds the three frames, switched by discrete visibility animations.
         string animated = File.ReadAllText(r.File("fit-animated.svg"));
         Assert.Equal(3, Regex.Matches(animated, "<animate attributeName=\"visibility\" calcMode=\"discrete\"").Count);
-        Assert.Equal(4, Regex.Matches(animated, "<svg ").Count);
+        Assert.Equal(4, Regex.Matches(animated, "<svg xmlns=").Count); // the document and its three frames
         Assert.Contains("dur=\"0.6s\"", animated);
         // The HTML page plays the same frames with no external resources.
         string html = File.ReadAllText(r.File("fit.html"));

@@ -192,7 +192,8 @@ public sealed class MnistCommandTests
         var settings = new MnistSettings { Model = "mlp3", Optimizer = "sgd", Lr = 0.1, BatchSize = 50, Epochs = 2, LimitTrain = 200, LimitTest = 40 };
         Tensor.ManualSeed(0);
         var data = MnistData.Load(settings);
-        var result = MnistCommand.Execute(settings, data, new RunContext("mnist", dir, 0, quiet: true), [observer]);
+        var callback = new RecordingCallback();
+        var result = MnistCommand.Execute(settings, data, new RunContext("mnist", dir, 0, quiet: true), [observer, new FitCallbackObserver(callback)]);
 
         Assert.Equal(1, observer.Starts);
         Assert.Equal(200, observer.Info!.TrainSamples);
@@ -205,6 +206,13 @@ public sealed class MnistCommandTests
         Assert.Equal([32], observer.PredictionShape!);
         Assert.Equal(result.History["test_acc"], observer.TestAccuracies);
         Assert.Equal((2, result.Final.Accuracy), observer.End);
+
+        // An IFitCallback sees the same run through the adapter.
+        Assert.Equal([1, 2], callback.EpochStarts);
+        Assert.Equal(8, callback.Batches);
+        Assert.Equal(result.History["test_acc"], callback.Rows.Select(r => r["test_acc"]));
+        Assert.Equal(result.History["train_loss"], callback.Rows.Select(r => r["train_loss"]));
+        Assert.Same(result.History, callback.History);
     }
 
     [Theory]
@@ -236,6 +244,9 @@ public sealed class MnistCommandTests
         string empty = Path.Combine(Path.GetTempPath(), "sharpgrad-cli-tests", "empty-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(empty);
         AssertUsageError(CliRunner.Run(["mnist", "--dataset", "fashion-mnist", "--data", empty]), "--data");
+        foreach (var name in new[] { "train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte" })
+            File.WriteAllText(Path.Combine(empty, name), "not an IDX file");
+        AssertUsageError(CliRunner.Run(["mnist", "--dataset", "mnist", "--data", empty]), "--data");
     }
 
     private static void AssertUsageError(CliResult r, string named)
@@ -245,6 +256,19 @@ public sealed class MnistCommandTests
         Assert.StartsWith("sharpgrad:", r.Error);
         Assert.Contains(named, r.Error);
         Assert.DoesNotContain("   at ", r.Error);
+    }
+
+    private sealed class RecordingCallback : Training.IFitCallback
+    {
+        public readonly List<int> EpochStarts = [];
+        public int Batches;
+        public readonly List<IReadOnlyDictionary<string, double>> Rows = [];
+        public Training.History? History;
+
+        public void OnEpochStart(int epoch) => EpochStarts.Add(epoch);
+        public void OnBatchEnd(int step, double loss) => Batches++;
+        public bool OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> metrics) { Rows.Add(metrics); return false; }
+        public void OnTrainEnd(Training.History history) => History = history;
     }
 
     private sealed class RecordingObserver : IMnistObserver
@@ -272,6 +296,6 @@ public sealed class MnistCommandTests
             Assert.InRange(images.Min().Item(), 0, 1);
             Assert.InRange(images.Max().Item(), 0, 1);
         }
-        public void OnTrainEnd(int epochs, double accuracy) => End = (epochs, accuracy);
+        public void OnTrainEnd(Training.History history, double accuracy) => End = (history.Count, accuracy);
     }
 }

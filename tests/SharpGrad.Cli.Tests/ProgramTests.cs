@@ -9,7 +9,7 @@ public sealed class ProgramTests
     {
         var r = CliRunner.Run(["--help"], withOut: false);
         Assert.Equal(0, r.ExitCode);
-        foreach (string command in new[] { "sine", "losses", "activations", "neuron", "metrics", "split", "regression", "classify", "fit", "mnist" })
+        foreach (string command in new[] { "sine", "losses", "activations", "neuron", "metrics", "split", "regression", "classify", "fit", "mnist", "tinynet", "descent" })
             Assert.Contains(command, r.Output);
     }
 

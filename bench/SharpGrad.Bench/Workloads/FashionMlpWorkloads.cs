@@ -55,6 +55,10 @@ internal static class FashionMlpWorkloads
         var cost = Meter.Measure(() => TrainEpoch(net, optimizer, lossFn, loader));
         var result = cost.PerUnit(1, "epoch");
         result["test_accuracy"] = Math.Round(Accuracy(net, test), 4);
+        int steps = (train.Count + 63) / 64;
+        double bound = GemmBound.Seconds(64, [784, 700, 700, 700, 700, 700, 700, 10], steps);
+        result["gemm_bound_seconds"] = Math.Round(bound, 3);
+        result["gemm_bound_ratio"] = Math.Round(cost.Seconds / bound, 2);
         yield return result;
     }
 

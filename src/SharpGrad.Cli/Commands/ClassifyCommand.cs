@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using SharpGrad.Cli.Commands.Raw;
 using SharpGrad.Cli.Infrastructure;
+using SharpGrad.Dashboard;
 using SharpGrad.NN;
 using SharpGrad.Plotting;
 
@@ -22,13 +23,14 @@ internal static class ClassifyCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var epochs = CliOptions.Int("--epochs", "Passes over the training set (default 100, as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size (default 0.01)", 0.01);
-        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch (default 50)", 50);
-        var samples = CliOptions.Int("--samples", "Examples per class; the first 70% of each train, the rest test (default 10000: 14000/6000 in all)", 10000, min: 2);
-        var features = CliOptions.Int("--features", "Input features per example (default 200)", 200);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (default 100)", 100);
+        var epochs = CliOptions.Int("--epochs", "Passes over the training set (as in the course)", 100);
+        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size", 0.01);
+        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch", 50);
+        var samples = CliOptions.Int("--samples", "Examples per class; the first 70% of each train, the rest test (10000: 14000/6000 in all)", 10000, min: 2);
+        var features = CliOptions.Int("--features", "Input features per example", 200);
+        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units", 100);
         var common = new CommonOptions();
+        var dashboard = new DashboardOptions();
         var command = new Command("classify",
             "Binary classification of two Gaussian clouds (means +2 and -2) with a 200-100-1 ReLU net from raw tensors, BCEWithLogits " +
             "and hand-written SGD (course 000, 二分类任务). Note: the course's listing copies the first class into the second " +
@@ -37,6 +39,7 @@ internal static class ClassifyCommand
             epochs, lr, batchSize, samples, features, hidden,
         };
         common.AddTo(command);
+        dashboard.AddTo(command);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -51,11 +54,13 @@ internal static class ClassifyCommand
             var net = new RawMlp(d, h, 1, std: 1);
             var loss = new BCEWithLogitsLoss();
             int batchesPerEpoch = (data.TrainX.Size(0) + batch - 1) / batch;
+            using var live = dashboard.Begin(parse);
+            var observers = new Observers(
+                new EpochLogCallback(run, (epoch, m) => $"{RawTraining.CourseLine(epoch, m)},train_acc {m["train_acc"]:F6},test_acc {m["test_acc"]:F6}"));
+            if (live is not null)
+                observers.Add(new DashboardCallback(live.Visdom).PerEpoch(TrainingDashboard.TestWindow, "test loss & acc.", ["test_loss", "test_acc"], ["loss", "acc."]));
             var history = run.WithProgress("classify", (long)e * batchesPerEpoch, progress =>
-                RawTraining.Run(net, loss.Forward, data, e, batch, rate,
-                    new Observers(new ProgressCallback(progress, "batch"),
-                        new EpochLogCallback(run, (epoch, m) => $"{RawTraining.CourseLine(epoch, m)},train_acc {m["train_acc"]:F6},test_acc {m["test_acc"]:F6}")),
-                    Accuracy));
+                RawTraining.Run(net, loss.Forward, data, e, batch, rate, observers.Add(new ProgressCallback(progress, "batch")), Accuracy));
 
             bool positive = history["train_loss"].Concat(history["test_loss"]).All(v => v > 0 && double.IsFinite(v));
             RegressionCommand.SaveOutputs(run, history, "BCEWithLogits loss", logY: positive);
@@ -73,6 +78,7 @@ internal static class ClassifyCommand
             run.Metric("train_acc", history["train_acc"][^1]);
             run.Metric("test_acc", history["test_acc"][^1]);
             run.Finish(clock);
+            live?.Finish();
             return 0;
         });
         return command;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using SharpGrad.Cli.Commands.Mnist;
 using SharpGrad.Cli.Infrastructure;
+using SharpGrad.Dashboard;
 
 namespace SharpGrad.Cli.Commands;
 
@@ -58,6 +59,8 @@ internal static class MnistCommand
         };
         var common = new CommonOptions();
         common.AddTo(command);
+        var dashboard = new DashboardOptions();
+        dashboard.AddTo(command);
 
         command.SetAction(parse =>
         {
@@ -84,8 +87,10 @@ internal static class MnistCommand
             var clock = Stopwatch.StartNew();
             var mnistData = MnistData.Load(settings); // before the run folder exists: a missing data folder leaves nothing behind
             var run = common.Begin(parse, "mnist");
-            Execute(settings, mnistData, run, []);
+            using var live = dashboard.Begin(parse);
+            Execute(settings, mnistData, run, live is null ? [] : [new MnistDashboard(new TrainingDashboard(live.Visdom))]);
             run.Finish(clock);
+            live?.Finish();
             return 0;
         });
         return command;
@@ -116,6 +121,9 @@ internal static class MnistCommand
             ["test_accuracy"] = result.Final.Accuracy.ToString("R", inv),
         });
         var matrix = MnistReport.Write(run, settings, data, result);
+        bool digits = data.ClassNames.Select((name, i) => name == i.ToString(inv)).All(same => same);
+        run.Log($"predictions.png: the first {Math.Min(MnistReport.GridImages, result.Final.Count)} test images, mistakes.png: misclassified ones; " +
+            "each labelled predicted/true class" + (digits ? "" : $" ({string.Join(" ", data.ClassNames.Select((name, i) => $"{i}={name}"))})"));
         run.Log($"Confusion matrix of the {(result.BestEpoch != result.EpochsRun ? "best" : "final")} model (rows: true class, columns: predicted):");
         run.Log(matrix.ToString());
         run.Log("");

@@ -28,13 +28,14 @@ internal static class RegressionCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var epochs = CliOptions.Int("--epochs", "Passes over the training set (default 100, as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size (default 0.01)", 0.01);
-        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch (default 50)", 50);
-        var samples = CliOptions.Int("--samples", "Number of examples; the first 70% train, the rest test (default 10000: 7000/3000)", 10000, min: 2);
-        var features = CliOptions.Int("--features", "Input features per example (default 500)", 500);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (default 256)", 256);
+        var epochs = CliOptions.Int("--epochs", "Passes over the training set (as in the course)", 100);
+        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size", 0.01);
+        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch", 50);
+        var samples = CliOptions.Int("--samples", "Number of examples; the first 70% train, the rest test (10000: 7000/3000)", 10000, min: 2);
+        var features = CliOptions.Int("--features", "Input features per example", 500);
+        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units", 256);
         var common = new CommonOptions();
+        var dashboard = new DashboardOptions();
         var command = new Command("regression",
             "High-dimensional regression with a 500-256-1 ReLU net from raw tensors and hand-written SGD (course 000, 回归任务): " +
             "y = X w + b + noise with w = 0.0056 per feature, b = 0.028, noise N(0, 0.01); prints and plots the train/test MSE per epoch")
@@ -42,6 +43,7 @@ internal static class RegressionCommand
             epochs, lr, batchSize, samples, features, hidden,
         };
         common.AddTo(command);
+        dashboard.AddTo(command);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -55,9 +57,12 @@ internal static class RegressionCommand
             var net = new RawMlp(d, h, 1, std: 0.01);
             var loss = new MSELoss();
             int batchesPerEpoch = (data.TrainX.Size(0) + batch - 1) / batch;
+            using var live = dashboard.Begin(parse);
+            var observers = new Observers(new EpochLogCallback(run, RawTraining.CourseLine));
+            if (live is not null)
+                observers.Add(new DashboardCallback(live.Visdom).PerEpoch("loss", "train & test loss", ["train_loss", "test_loss"], ["train", "test"], "MSE"));
             var history = run.WithProgress("regression", (long)e * batchesPerEpoch, progress =>
-                RawTraining.Run(net, loss.Forward, data, e, batch, rate,
-                    new Observers(new ProgressCallback(progress, "batch"), new EpochLogCallback(run, RawTraining.CourseLine))));
+                RawTraining.Run(net, loss.Forward, data, e, batch, rate, observers.Add(new ProgressCallback(progress, "batch"))));
 
             SaveOutputs(run, history, "MSE");
             net.Save(run.PathOf("model.safetensors"));
@@ -68,6 +73,7 @@ internal static class RegressionCommand
             run.Metric("test_loss", history["test_loss"][^1]);
             run.Metric("noise_mse", Noise * Noise);
             run.Finish(clock);
+            live?.Finish();
             return 0;
         });
         return command;

@@ -55,6 +55,21 @@ internal static class CliOptions
             },
         };
 
+    /// <summary>A floating-point option that must be finite (any sign).</summary>
+    public static Option<double> Double(string name, string description, double defaultValue)
+        => new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                string text = Token(r);
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)) return v;
+                r.AddError($"{name} expects a number, got '{text}'");
+                return defaultValue;
+            },
+        };
+
     /// <summary>A floating-point option that must be finite and at least zero.</summary>
     public static Option<double> NonNegative(string name, string description, double defaultValue)
         => new(name)

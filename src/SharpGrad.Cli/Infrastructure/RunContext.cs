@@ -86,9 +86,9 @@ internal sealed class RunContext
         var table = new Table().Title($"[bold]{Command}[/] summary").AddColumn("result").AddColumn(new TableColumn("value").RightAligned());
         foreach (var (name, value) in _metrics) table.AddRow(Spectre.Console.Markup.Escape(name), Spectre.Console.Markup.Escape(Format(value)));
         var files = System.IO.Directory.GetFiles(Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        table.AddRow("outputs", Spectre.Console.Markup.Escape(Directory));
-        table.AddRow("files", Spectre.Console.Markup.Escape(string.Join(", ", files)));
         AnsiConsole.Console.Write(table);
+        // The folder and its files go below the table: a long list would stretch every row of it.
+        AnsiConsole.Console.WriteLine($"outputs in {Directory}: {string.Join(", ", files)}");
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
+
 namespace SharpGrad.Graph;
 
 /// <summary>
@@ -7,6 +10,7 @@ namespace SharpGrad.Graph;
 /// </summary>
 internal static class Engine
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph)
     {
         if (!root.RequiresGrad)
@@ -52,19 +56,114 @@ internal static class Engine
         return result;
     }
 
+    /// <summary>The collections one backward pass works in, kept per thread between passes so a pass allocates none.</summary>
+    private sealed class Workspace
+    {
+        public readonly Dictionary<Node, int> Counts = new(ReferenceEqualityComparer.Instance);
+        public readonly HashSet<Node> Seen = new(ReferenceEqualityComparer.Instance);
+        public readonly Stack<Node> Stack = new();
+        public readonly Dictionary<Node, Tensor> Pending = new(ReferenceEqualityComparer.Instance);
+        public readonly ReadyQueue Ready = new();
+
+        public void Clear()
+        {
+            Counts.Clear();
+            Seen.Clear();
+            Stack.Clear();
+            Pending.Clear();
+            Ready.Clear();
+        }
+    }
+
+    /// <summary>
+    /// The nodes whose consumers have all run, most recently created (highest <see cref="Node.Sequence"/>) first: a
+    /// binary max-heap. (PriorityQueue would do the same, but its instantiation for nodes is not precompiled, and
+    /// a short program would run it as unoptimised tier-0 code.) Sequences are unique, so the order is fixed.
+    /// </summary>
+    private sealed class ReadyQueue
+    {
+        private Node[] _heap = new Node[16];
+        private int _count;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Enqueue(Node node)
+        {
+            if (_count == _heap.Length) Array.Resize(ref _heap, _count * 2);
+            int i = _count++;
+            long key = node.Sequence;
+            while (i > 0)
+            {
+                int parent = (i - 1) >> 1;
+                if (_heap[parent].Sequence >= key) break;
+                _heap[i] = _heap[parent];
+                i = parent;
+            }
+            _heap[i] = node;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Node? node)
+        {
+            if (_count == 0) { node = null; return false; }
+            node = _heap[0];
+            var last = _heap[--_count];
+            _heap[_count] = null!;
+            if (_count == 0) return true;
+            long key = last.Sequence;
+            int i = 0;
+            while (true)
+            {
+                int child = 2 * i + 1;
+                if (child >= _count) break;
+                if (child + 1 < _count && _heap[child + 1].Sequence > _heap[child].Sequence) child++;
+                if (_heap[child].Sequence <= key) break;
+                _heap[i] = _heap[child];
+                i = child;
+            }
+            _heap[i] = last;
+            return true;
+        }
+
+        public void Clear()
+        {
+            Array.Clear(_heap, 0, _count);
+            _count = 0;
+        }
+    }
+
+    // Taken (set to null) while a pass runs, so a nested pass on the same thread gets its own.
+    [ThreadStatic] private static Workspace? t_workspace;
+
     private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture)
     {
-        var (dependencies, parents) = CountDependencies(rootNode, withParents: capture is not null);
+        var workspace = t_workspace ?? new Workspace();
+        t_workspace = null;
+        try
+        {
+            Run(rootNode, rootGrad, retainGraph, createGraph, capture, workspace);
+        }
+        finally
+        {
+            workspace.Clear();
+            t_workspace = workspace;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture, Workspace workspace)
+    {
+        var (dependencies, parents) = CountDependencies(rootNode, capture is not null, workspace);
         // For Autograd.Grad, only the nodes on a path to a requested input run (as PyTorch's exec_info).
         var needed = capture is null ? null : NodesLeadingTo(capture.Keys, parents!);
-        var pending = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance) { [rootNode] = rootGrad };
+        var pending = workspace.Pending;
+        pending[rootNode] = rootGrad;
         using var owners = new Ownership(createGraph);
         owners.Hold(rootGrad);
-        var ready = new PriorityQueue<Node, long>();
-        ready.Enqueue(rootNode, -rootNode.Sequence);
+        var ready = workspace.Ready;
+        ready.Enqueue(rootNode);
 
         using var mode = GradMode.Set(createGraph);
-        while (ready.TryDequeue(out var node, out _))
+        while (ready.TryDequeue(out var node))
         {
             if (needed is not null && !needed.Contains(node)) continue;
             Tensor?[] inputGrads = [];
@@ -106,8 +205,8 @@ internal static class Engine
                         owners.Hold(sum);
                     }
                 }
-                if (--dependencies[child] == 0)
-                    ready.Enqueue(child, -child.Sequence);
+                if (--CollectionsMarshal.GetValueRefOrNullRef(dependencies, child) == 0)
+                    ready.Enqueue(child);
             }
         }
     }
@@ -161,6 +260,7 @@ internal static class Engine
     }
 
     /// <summary>Checks a gradient returned by a node against its input's shape, and converts it to the input's dtype.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Validate(Node node, int input, Tensor g)
     {
         if (input >= node.InputMeta.Length) return g;
@@ -194,19 +294,21 @@ internal static class Engine
     }
 
     /// <summary>For every node reachable from the root: how many edges enter it, and (when asked) which nodes those edges come from.</summary>
-    private static (Dictionary<Node, int> Counts, Dictionary<Node, List<Node>>? Parents) CountDependencies(Node root, bool withParents)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (Dictionary<Node, int> Counts, Dictionary<Node, List<Node>>? Parents) CountDependencies(Node root, bool withParents, Workspace workspace)
     {
-        var counts = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var counts = workspace.Counts;
         var parents = withParents ? new Dictionary<Node, List<Node>>(ReferenceEqualityComparer.Instance) : null;
-        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance) { root };
-        var stack = new Stack<Node>();
+        var seen = workspace.Seen;
+        seen.Add(root);
+        var stack = workspace.Stack;
         stack.Push(root);
         while (stack.TryPop(out var node))
         {
             foreach (var child in node.NextFunctions)
             {
                 if (child is null) continue;
-                counts[child] = counts.GetValueOrDefault(child) + 1;
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, child, out _)++;
                 if (parents is not null)
                 {
                     if (!parents.TryGetValue(child, out var list)) parents[child] = list = [];

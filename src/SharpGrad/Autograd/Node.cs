@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpGrad.Graph;
 
 /// <summary>
@@ -94,6 +96,7 @@ public struct SavedTensor
     }
 
     /// <summary>The saved tensor; throws if it was modified in place since it was saved.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public readonly Tensor Unpack(Node owner, string name = "a tensor")
     {
         owner.ThrowIfReleased();

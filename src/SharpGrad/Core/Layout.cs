@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SharpGrad.Core;
 
 /// <summary>
@@ -20,6 +21,7 @@ public sealed class Layout
     public int Numel { get; }
 
     /// <summary>Creates a layout from explicit sizes, strides and offset (not validated against a storage).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout(int[] sizes, int[] strides, int offset)
     {
         Sizes = sizes;
@@ -35,22 +37,49 @@ public sealed class Layout
     public int Rank => Sizes.Length;
 
     /// <summary>True when the elements are row-major and packed (size-1 dimensions may have any stride).</summary>
-    public bool IsContiguous
+    public bool IsContiguous => (Flags & ContiguousFlag) != 0;
+
+    /// <summary>True when this is exactly <see cref="Contiguous"/> of its sizes at offset 0, so a new tensor of the same sizes may share it.</summary>
+    internal bool IsCanonical => (Flags & CanonicalFlag) != 0;
+
+    /// <summary>The layout of a 0-d tensor (one element at offset 0), shared because layouts are immutable.</summary>
+    internal static Layout Scalar { get; } = new([], [], 0);
+
+    private const int KnownFlag = 1, ContiguousFlag = 2, CanonicalFlag = 4;
+    private int _flags;
+
+    /// <summary>The contiguity facts, computed once (a benign race: every thread computes the same value).</summary>
+    private int Flags
     {
         get
         {
-            int expected = 1;
-            for (int d = Sizes.Length - 1; d >= 0; d--)
-            {
-                if (Sizes[d] == 1) continue;
-                if (Strides[d] != expected) return false;
-                expected *= Sizes[d];
-            }
-            return true;
+            int f = _flags;
+            return f != 0 ? f : ComputeFlags();
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ComputeFlags()
+    {
+        int f = KnownFlag;
+        int expected = 1, rowMajor = 1; // rowMajor: Shape.ContiguousStrides, which steps over empty dims as size 1
+        bool contiguous = true, canonical = Offset == 0;
+        for (int d = Sizes.Length - 1; d >= 0; d--)
+        {
+            if (Strides[d] != rowMajor) canonical = false;
+            rowMajor *= Math.Max(Sizes[d], 1);
+            if (Sizes[d] == 1) continue;
+            if (Strides[d] != expected) { contiguous = false; canonical = false; break; }
+            expected *= Sizes[d];
+        }
+        if (contiguous) f |= ContiguousFlag;
+        if (canonical) f |= CanonicalFlag;
+        _flags = f;
+        return f;
+    }
+
     /// <summary>Swaps two dimensions.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout Transpose(int d0, int d1)
     {
         var sizes = (int[])Sizes.Clone();
@@ -61,6 +90,7 @@ public sealed class Layout
     }
 
     /// <summary>Reorders the dimensions: dimension i of the result is dimension <paramref name="order"/>[i] of this.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout Permute(int[] order)
     {
         var sizes = new int[order.Length];
@@ -97,8 +127,10 @@ public sealed class Layout
     }
 
     /// <summary>Views this layout at a larger, broadcast shape: new or size-1 dimensions get stride 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Layout BroadcastTo(int[] target)
     {
+        if (Sizes.AsSpan().SequenceEqual(target)) return this;
         int lead = target.Length - Sizes.Length;
         var strides = new int[target.Length];
         for (int d = 0; d < target.Length; d++)
@@ -115,6 +147,7 @@ public sealed class Layout
     /// The strides of a view with the new sizes over the same elements, or null when the
     /// elements cannot be viewed that way without a copy (the rule of PyTorch's <c>view</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int[]? ViewStrides(int[] newSizes)
     {
         if (Numel == 0 || Sizes.Length == 0) return Shape.ContiguousStrides(newSizes);

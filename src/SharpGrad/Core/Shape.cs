@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace SharpGrad.Core;
 
 /// <summary>Helpers for shapes (arrays of dimension sizes): broadcasting, dims, formatting.</summary>
 public static class Shape
 {
     /// <summary>Product of the sizes; throws when it does not fit the 2^31 elements a .NET array can hold.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Numel(ReadOnlySpan<int> sizes)
     {
         long n = 1;
@@ -17,8 +19,10 @@ public static class Shape
     }
 
     /// <summary>Row-major strides for the sizes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] ContiguousStrides(ReadOnlySpan<int> sizes)
     {
+        if (sizes.Length == 0) return [];
         var strides = new int[sizes.Length];
         int s = 1;
         for (int d = sizes.Length - 1; d >= 0; d--)
@@ -33,9 +37,12 @@ public static class Shape
     public static string Format(ReadOnlySpan<int> sizes) => "[" + string.Join(", ", sizes.ToArray()) + "]";
 
     /// <summary>The broadcast shape of two shapes (NumPy rules), or an error naming the op and the mismatch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Broadcast(string op, int[] a, int[] b)
     {
         if (a.AsSpan().SequenceEqual(b)) return a;
+        if (AllOnes(b) && b.Length <= a.Length) return a; // a scalar or [1, 1] operand leaves the other's shape
+        if (AllOnes(a) && a.Length <= b.Length) return b;
         int rank = Math.Max(a.Length, b.Length);
         var result = new int[rank];
         for (int i = 0; i < rank; i++)
@@ -51,6 +58,13 @@ public static class Shape
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AllOnes(int[] sizes)
+    {
+        foreach (int s in sizes) if (s != 1) return false;
+        return true;
+    }
+
     /// <summary>Turns a possibly negative dim into 0..rank-1, or throws an error naming the op.</summary>
     public static int NormalizeDim(string op, int dim, int rank)
     {
@@ -62,6 +76,7 @@ public static class Shape
     }
 
     /// <summary>Replaces a single -1 in a requested shape by the size that makes the element count match.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] InferSize(string op, int[] requested, int numel, int[] from)
     {
         var sizes = (int[])requested.Clone();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace SharpGrad.Core;
 
 /// <summary>
@@ -34,6 +35,7 @@ public abstract class Storage
     public int Version { get; internal set; }
 
     /// <summary>Allocates a zero-filled buffer of the given dtype.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Storage Allocate(DType dtype, int length) => dtype switch
     {
         DType.Float32 => new Storage<float>(new float[length]),

@@ -1,20 +1,25 @@
 using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using SharpGrad.Core;
 
 namespace SharpGrad.Kernels;
 
 /// <summary>
-/// 2-D convolution and its two gradients as patch rows (<see cref="Im2Col"/>) times matrices through
-/// <see cref="Gemm"/>. The batch is processed in chunks of samples whose patch rows fit a fixed budget,
-/// so one GEMM has many rows (and the GEMM splits them across threads); the chunk size depends only on
-/// the shapes, and every sum runs in a fixed order, so results do not depend on the thread count.
+/// 2-D convolution and its gradients as matrix products with the patch matrix (<see cref="Im2Col"/>), one sample
+/// at a time with the samples spread over threads (each sample's products run on one thread):
+/// y_n = w cols_n (+ bias) with the weight packed once per call and the patch matrix built straight into GEMM
+/// panels; the input gradient of a unit-stride convolution is itself a convolution of dy with the flipped,
+/// transposed weight, else w^T dy_n scattered back by col2im; the weight gradient sums dy_n cols_n^T over the
+/// samples in a fixed number of partial sums (contiguous runs of samples) added in a fixed order.
+/// Nothing depends on the thread count, so results are bit-identical for any <see cref="Threading.NumThreads"/>.
 /// All tensors are contiguous: x [N, C, H, W], w [O, Cg, KH, KW], y [N, O, OH, OW]; the offsets say where they start.
 /// </summary>
 internal static class Convolution
 {
-    /// <summary>Elements of patch rows held at once (4 MB of float32).</summary>
-    private const int ChunkElements = 1 << 20;
+    /// <summary>Partial sums of the weight gradient: samples are split into this many contiguous runs (fewer for small batches).</summary>
+    private const int WeightGradParts = 8;
 
     /// <summary>y = conv(x, w) + bias (bias may be null).</summary>
     public static void Forward(Storage x, int xOff, Storage w, int wOff, Storage? bias, int bOff, Storage y, ConvGeometry g)
@@ -42,122 +47,226 @@ internal static class Convolution
         }
     }
 
-    /// <summary>dw = the gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch.</summary>
-    public static void WeightGrad(Storage x, int xOff, Storage dy, int dyOff, Storage dw, ConvGeometry g)
+    /// <summary>db = the gradient of conv(x, w) + b with respect to b: dy summed over samples and pixels.</summary>
+    public static void BiasGrad(Storage dy, int dyOff, Storage db, ConvGeometry g)
+    {
+        switch (db)
+        {
+            case Storage<float> f: BiasGrad(((Storage<float>)dy).Data, dyOff, f.Data, g); break;
+            case Storage<double> d: BiasGrad(((Storage<double>)dy).Data, dyOff, d.Data, g); break;
+            default: throw new ArgumentException($"conv2d: not supported for dtype {db.DType.TorchName()}");
+        }
+    }
+
+    /// <summary>
+    /// dw = the gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch; when
+    /// <paramref name="db"/> is given, also the bias gradient (the same sums as <see cref="BiasGrad"/>) while dy is at hand.
+    /// </summary>
+    public static void WeightGrad(Storage x, int xOff, Storage dy, int dyOff, Storage dw, ConvGeometry g, Storage? db = null)
     {
         switch (dw)
         {
-            case Storage<float> f: WeightGrad(((Storage<float>)x).Data, xOff, ((Storage<float>)dy).Data, dyOff, f.Data, g); break;
-            case Storage<double> d: WeightGrad(((Storage<double>)x).Data, xOff, ((Storage<double>)dy).Data, dyOff, d.Data, g); break;
+            case Storage<float> f:
+                WeightGrad(((Storage<float>)x).Data, xOff, ((Storage<float>)dy).Data, dyOff, f.Data, (db as Storage<float>)?.Data, g);
+                break;
+            case Storage<double> d:
+                WeightGrad(((Storage<double>)x).Data, xOff, ((Storage<double>)dy).Data, dyOff, d.Data, (db as Storage<double>)?.Data, g);
+                break;
             default: throw new ArgumentException($"conv2d: not supported for dtype {dw.DType.TorchName()}");
         }
     }
 
-    private static int SamplesPerChunk(ConvGeometry g) => Math.Clamp(ChunkElements / Math.Max(1, g.L * Math.Max(g.Kg, g.O)), 1, Math.Max(g.N, 1));
+    /// <summary>Whether the widest GEMM micro-kernel is the 512-bit or 256-bit one (as <see cref="Gemm"/> picks it).</summary>
+    private static int KernelWidth<T>() =>
+        typeof(T) != typeof(float) && typeof(T) != typeof(double) ? 0
+        : Vector512.IsHardwareAccelerated ? 512 : GemmSimd.Fma256 ? 256 : 0;
 
     private static void Forward<T>(T[] x, int xOff, T[] w, int wOff, T[]? bias, int bOff, T[] y, ConvGeometry g) where T : unmanaged, INumber<T>
     {
+        switch (KernelWidth<T>())
+        {
+            case 512: Forward<T, Kernel512<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
+            case 256: Forward<T, Kernel256<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
+            default: Forward<T, KernelVector<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
+        }
+    }
+
+    private static void Forward<T, TK>(T[] x, int xOff, T[] w, int wOff, T[]? bias, int bOff, T[] y, ConvGeometry g)
+        where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    {
         int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W;
         if (g.N == 0 || l == 0 || o == 0) return;
-        int nb = SamplesPerChunk(g);
-        var rows = ArrayPool<T>.Shared.Rent(nb * l * kg);
-        var tmp = ArrayPool<T>.Shared.Rent(nb * l * og);
+        int aSize = GemmPrepacked.SizeA<T, TK>(og, kg), bSize = GemmPrepacked.SizeB<T, TK>(l, kg);
+        var ap = ArrayPool<T>.Shared.Rent(aSize * g.Groups);
         try
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            for (int grp = 0; grp < g.Groups; grp++)
+                GemmPrepacked.PackA<T, TK>(w, wOff + grp * og * kg, kg, 1, og, kg, ap, grp * aSize);
+            Threading.For(g.N, (long)l * kg * o, n =>
             {
-                int count = Math.Min(nb, g.N - n0), start = n0;
-                for (int grp = 0; grp < g.Groups; grp++)
+                var bp = ArrayPool<T>.Shared.Rent(bSize);
+                var xp = ArrayPool<T>.Shared.Rent(Im2Col.PaddedSize(g));
+                try
                 {
-                    int c0 = grp * g.Cg, o0 = grp * og;
-                    Threading.For(count, (long)l * kg, i => Im2Col.ToRows(x, xOff + (start + i) * sampleIn, g, c0, rows, i * l * kg));
-                    // tmp[(i, pixel), oc] = rows[(i, pixel), :] . w[o0 + oc, :]
-                    Gemm.MatMul(rows, 0, kg, 1, w, wOff + o0 * kg, 1, kg, tmp, 0, count * l, og, kg);
-                    Threading.For(count, (long)l * og, i =>
+                    for (int grp = 0; grp < g.Groups; grp++)
                     {
-                        for (int oc = 0; oc < og; oc++)
-                        {
-                            T b = bias is null ? T.Zero : bias[bOff + o0 + oc];
-                            int dst = ((start + i) * o + o0 + oc) * l, src = i * l * og + oc;
-                            for (int p = 0; p < l; p++) y[dst + p] = tmp[src + p * og] + b;
-                        }
-                    });
+                        Im2Col.Pad(x, xOff + n * sampleIn, g, grp * g.Cg, xp);
+                        Im2Col.ToPanels(xp, g, TK.NR, bp, 0);
+                        int yo = (n * o + grp * og) * l;
+                        if (bias is not null)
+                            for (int oc = 0; oc < og; oc++) y.AsSpan(yo + oc * l, l).Fill(bias[bOff + grp * og + oc]);
+                        GemmPrepacked.Multiply<T, TK>(ap, grp * aSize, bp, 0, y, yo, l, og, l, kg, accumulate: bias is not null);
+                    }
                 }
-            }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(bp);
+                    ArrayPool<T>.Shared.Return(xp);
+                }
+            });
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(rows);
-            ArrayPool<T>.Shared.Return(tmp);
+            ArrayPool<T>.Shared.Return(ap);
         }
     }
 
     private static void InputGrad<T>(T[] dy, int dyOff, T[] w, int wOff, T[] dx, ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W;
-        if (g.N == 0 || l == 0 || o == 0) return;
-        int nb = SamplesPerChunk(g);
-        var dyRows = ArrayPool<T>.Shared.Rent(nb * l * o);
-        var rows = ArrayPool<T>.Shared.Rent(nb * l * kg);
-        try
+        if (g.SH == 1 && g.SW == 1 && g.PH <= g.DH * (g.KH - 1) && g.PW <= g.DW * (g.KW - 1))
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            // Unit stride: dx = conv(dy, w') with w'[c, o, a, b] = w[o, c, KH-1-a, KW-1-b] (per group) and padding D (K-1) - P.
+            var t = new ConvGeometry(g.N, g.O, g.OH, g.OW, g.C, g.KH, g.KW, 1, 1,
+                g.DH * (g.KH - 1) - g.PH, g.DW * (g.KW - 1) - g.PW, g.DH, g.DW, g.Groups);
+            if (t.OH != g.H || t.OW != g.W)
+                throw new InvalidOperationException($"conv2d backward: transposed geometry gives {t.OH} x {t.OW}, expected {g.H} x {g.W}");
+            int taps = g.KH * g.KW, og = g.Og, cg = g.Cg;
+            var wt = ArrayPool<T>.Shared.Rent(g.C * og * taps);
+            try
             {
-                int count = Math.Min(nb, g.N - n0), start = n0;
-                Threading.For(count, (long)l * o, i => ToPixelRows(dy, dyOff + (start + i) * o * l, o, l, dyRows, i * l * o));
+                for (int grp = 0; grp < g.Groups; grp++)
+                    for (int oc = 0; oc < og; oc++)
+                        for (int c = 0; c < cg; c++)
+                        {
+                            int src = wOff + ((grp * og + oc) * cg + c) * taps, dst = ((grp * cg + c) * og + oc) * taps + taps - 1;
+                            for (int i = 0; i < taps; i++) wt[dst - i] = w[src + i];
+                        }
+                Forward(dy, dyOff, wt, 0, null, 0, dx, t);
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(wt);
+            }
+            return;
+        }
+        int l = g.L, kg = g.Kg, o = g.O, sampleIn = g.C * g.H * g.W;
+        if (g.N == 0) return;
+        dx.AsSpan(0, g.N * sampleIn).Clear();
+        if (l == 0 || o == 0) return;
+        Threading.For(g.N, (long)l * kg * o, n =>
+        {
+            var cols = ArrayPool<T>.Shared.Rent(kg * l);
+            try
+            {
                 for (int grp = 0; grp < g.Groups; grp++)
                 {
-                    int c0 = grp * g.Cg, o0 = grp * og;
-                    // rows[(i, pixel), :] = dy[(i, pixel), o0..o0+og] . w[o0.., :]
-                    Gemm.MatMul(dyRows, o0, o, 1, w, wOff + o0 * kg, kg, 1, rows, 0, count * l, kg, og);
-                    Threading.For(count, (long)l * kg, i => Im2Col.AddRows(rows, i * l * kg, g, c0, dx, (start + i) * sampleIn));
+                    int o0 = grp * g.Og;
+                    // cols[kg, l] = w[o0.., :]^T dy_n[o0.., :]
+                    Gemm.MatMul(w, wOff + o0 * kg, 1, kg, dy, dyOff + (n * o + o0) * l, l, 1, cols, 0, kg, l, g.Og);
+                    Im2Col.AddColumns(cols, 0, g, grp * g.Cg, dx, n * sampleIn);
                 }
             }
-        }
-        finally
+            finally
+            {
+                ArrayPool<T>.Shared.Return(cols);
+            }
+        });
+    }
+
+    /// <summary>The samples [First, End) of partial sum <paramref name="t"/> of <paramref name="parts"/>.</summary>
+    private static (int First, int End) Part(int t, int parts, int n) => (t * n / parts, (t + 1) * n / parts);
+
+    /// <summary>partial[t * O + oc] = sum over the samples of part t, in order, of dy[n, oc, :] summed.</summary>
+    private static void BiasPart<T>(T[] dy, int dyOff, ConvGeometry g, int t, int parts, T[] partial) where T : unmanaged, INumber<T>
+    {
+        var (n0, n1) = Part(t, parts, g.N);
+        for (int oc = 0; oc < g.O; oc++)
         {
-            ArrayPool<T>.Shared.Return(dyRows);
-            ArrayPool<T>.Shared.Return(rows);
+            T sum = T.Zero;
+            for (int n = n0; n < n1; n++) sum += TensorPrimitives.Sum<T>(dy.AsSpan(dyOff + (n * g.O + oc) * g.L, g.L));
+            partial[t * g.O + oc] = sum;
         }
     }
 
-    private static void WeightGrad<T>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, ConvGeometry g) where T : unmanaged, INumber<T>
+    /// <summary>dst[0..size) = ((p0 + p1) + p2) + ... for the partial sums laid end to end in <paramref name="partial"/>: a fixed order.</summary>
+    private static void SumParts<T>(T[] partial, int parts, int size, T[] dst) where T : unmanaged, INumber<T>
     {
-        int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W;
-        dw.AsSpan(0, o * kg).Clear();
+        var sum = dst.AsSpan(0, size);
+        partial.AsSpan(0, size).CopyTo(sum);
+        for (int t = 1; t < parts; t++) TensorPrimitives.Add(sum, partial.AsSpan(t * size, size), sum);
+    }
+
+    private static void WeightGrad<T>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, T[]? db, ConvGeometry g) where T : unmanaged, INumber<T>
+    {
+        int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W, size = o * kg;
+        dw.AsSpan(0, size).Clear();
+        db?.AsSpan(0, o).Clear();
         if (g.N == 0 || l == 0 || o == 0) return;
-        int nb = SamplesPerChunk(g);
-        var dyRows = ArrayPool<T>.Shared.Rent(nb * l * o);
-        var rows = ArrayPool<T>.Shared.Rent(nb * l * kg);
+        int parts = Math.Min(g.N, WeightGradParts);
+        var partial = ArrayPool<T>.Shared.Rent(parts * size);
+        var biasPartial = ArrayPool<T>.Shared.Rent(parts * o);
         try
         {
-            for (int n0 = 0; n0 < g.N; n0 += nb)
+            Threading.For(parts, (long)(g.N / parts) * l * kg * o, t =>
             {
-                int count = Math.Min(nb, g.N - n0), start = n0;
-                Threading.For(count, (long)l * o, i => ToPixelRows(dy, dyOff + (start + i) * o * l, o, l, dyRows, i * l * o));
-                for (int grp = 0; grp < g.Groups; grp++)
+                var (n0, n1) = Part(t, parts, g.N);
+                if (db is not null) BiasPart(dy, dyOff, g, t, parts, biasPartial);
+                var cols = ArrayPool<T>.Shared.Rent(kg * l);
+                var xp = ArrayPool<T>.Shared.Rent(Im2Col.PaddedSize(g));
+                try
                 {
-                    int c0 = grp * g.Cg, o0 = grp * og;
-                    Threading.For(count, (long)l * kg, i => Im2Col.ToRows(x, xOff + (start + i) * sampleIn, g, c0, rows, i * l * kg));
-                    // dw[o0 + oc, :] += sum over (i, pixel) of dy[(i, pixel), o0 + oc] rows[(i, pixel), :]; chunks add in order.
-                    Gemm.MatMul(dyRows, o0, 1, o, rows, 0, kg, 1, dw, o0 * kg, og, kg, count * l, accumulate: true);
+                    for (int n = n0; n < n1; n++)
+                        for (int grp = 0; grp < g.Groups; grp++)
+                        {
+                            int o0 = grp * og;
+                            Im2Col.Pad(x, xOff + n * sampleIn, g, grp * g.Cg, xp);
+                            Im2Col.ToColumns(xp, g, cols, 0);
+                            // partial[o0 + oc, :] (+)= dy_n[o0 + oc, :] cols^T
+                            Gemm.MatMul(dy, dyOff + (n * o + o0) * l, l, 1, cols, 0, 1, l, partial, t * size + o0 * kg, og, kg, l,
+                                accumulate: n > n0);
+                        }
                 }
-            }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(cols);
+                    ArrayPool<T>.Shared.Return(xp);
+                }
+            });
+            SumParts(partial, parts, size, dw);
+            if (db is not null) SumParts(biasPartial, parts, o, db);
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(dyRows);
-            ArrayPool<T>.Shared.Return(rows);
+            ArrayPool<T>.Shared.Return(partial);
+            ArrayPool<T>.Shared.Return(biasPartial);
         }
     }
 
-    /// <summary>Transposes one sample's [channels, pixels] block into [pixels, channels].</summary>
-    private static void ToPixelRows<T>(T[] src, int srcOff, int channels, int pixels, T[] dst, int dstOff)
+    private static void BiasGrad<T>(T[] dy, int dyOff, T[] db, ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        for (int c = 0; c < channels; c++)
+        db.AsSpan(0, g.O).Clear();
+        if (g.N == 0 || g.O == 0) return;
+        // The partial sums of the weight gradient's fused bias sums, so both give the same bits.
+        int parts = Math.Min(g.N, WeightGradParts);
+        var partial = ArrayPool<T>.Shared.Rent(parts * g.O);
+        try
         {
-            int s = srcOff + c * pixels;
-            for (int p = 0; p < pixels; p++) dst[dstOff + p * channels + c] = src[s + p];
+            Threading.For(parts, (long)(g.N / parts) * g.L * g.O, t => BiasPart(dy, dyOff, g, t, parts, partial));
+            SumParts(partial, parts, g.O, db);
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(partial);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using SharpGrad.Core;
 
@@ -20,6 +21,7 @@ internal static class Dispatch
     /// <summary>True for the unary kinds only defined on floating-point values (ints are promoted to float32 first).</summary>
     public static bool IsFloatOnly(UnaryKind kind) => kind >= UnaryKind.Exp;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary(UnaryKind kind, Storage x, Layout lx, Storage y, Layout ly)
     {
         switch (y)
@@ -31,6 +33,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary(BinaryKind kind, Storage a, Layout la, Storage b, Layout lb, Storage y, Layout ly)
     {
         switch (y)
@@ -42,6 +45,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compare(CompareKind kind, Storage a, Layout la, Storage b, Layout lb, bool[] y, Layout ly)
     {
         switch (a)
@@ -53,6 +57,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reduce(ReduceKind kind, Storage x, Layout lx, Storage y, Layout ly)
     {
         switch (y)
@@ -76,6 +81,7 @@ internal static class Dispatch
     }
 
     /// <summary>Copies src into dst (same sizes), converting dtype.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(Storage src, Layout ls, Storage dst, Layout ld)
     {
         switch (src)
@@ -88,6 +94,7 @@ internal static class Dispatch
     }
 
     /// <summary>Writes <paramref name="value"/> (converted to the dtype) into every element of the layout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Storage y, Layout ly, double value)
     {
         switch (y)
@@ -99,7 +106,22 @@ internal static class Dispatch
         }
     }
 
+    /// <summary>The sum of the element-wise product of two float32 or float64 operands of the same sizes, or null when <see cref="ElementWise.SumOfProducts"/> does not apply.</summary>
+    public static double? SumOfProducts(Storage a, Layout la, Storage b, Layout lb)
+    {
+        switch (a)
+        {
+            case Storage<float> f when b is Storage<float> fb:
+                return ElementWise.SumOfProducts(f.Data, la, fb.Data, lb, out float rf) ? rf : null;
+            case Storage<double> d when b is Storage<double> db:
+                return ElementWise.SumOfProducts(d.Data, la, db.Data, lb, out double rd) ? rd : null;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>C = A B for 2-D layouts (C contiguous), any dtype but bool.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMul(Storage a, Layout la, Storage b, Layout lb, Storage c, int cOff, bool accumulate = false)
     {
         int m = la.Sizes[0], k = la.Sizes[1], n = lb.Sizes[1];
@@ -130,6 +152,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyFrom<TSrc>(TSrc[] src, Layout ls, Storage dst, Layout ld)
     {
         switch (dst)
@@ -141,6 +164,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnaryFloat<T>(UnaryKind kind, T[] x, Layout lx, T[] y, Layout ly) where T : unmanaged, IFloatingPointIeee754<T>
     {
         switch (kind)
@@ -157,6 +181,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void UnaryNumber<T>(UnaryKind kind, T[] x, Layout lx, T[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)
@@ -169,12 +194,14 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryFloat<T>(BinaryKind kind, T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (kind == BinaryKind.Pow) ElementWise.Binary<T, PowOp<T>>(a, la, b, lb, y, ly);
         else BinaryNumber(kind, a, la, b, lb, y, ly);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryNumber<T>(BinaryKind kind, T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)
@@ -189,6 +216,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compare<T>(CompareKind kind, T[] a, Layout la, T[] b, Layout lb, bool[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)
@@ -202,6 +230,7 @@ internal static class Dispatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Reduce<T>(ReduceKind kind, T[] x, Layout lx, T[] y, Layout ly) where T : unmanaged, INumber<T>
     {
         switch (kind)

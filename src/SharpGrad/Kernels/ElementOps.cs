@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace SharpGrad.Kernels;
 
@@ -25,36 +26,40 @@ internal interface ICompareOp<T>
     static abstract bool Apply(T a, T b);
 }
 
-internal struct AddOp<T> : IBinaryOp<T> where T : INumber<T>
+internal struct AddOp<T> : IBinaryOp<T>, ILaneOp<T> where T : INumber<T>
 {
     public static T Apply(T a, T b) => a + b;
-    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Add(a, b, y);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => TensorPrimitives.Add(a, b, y);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Add(b, a, y);
+    public static Vector256<T> Apply(Vector256<T> a, Vector256<T> b) => a + b;
+    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, AddOp<T>>(a, b, y);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => Simd.Apply<T, AddOp<T>>(a, b, y);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, AddOp<T>>(a, b, y);
 }
 
-internal struct SubOp<T> : IBinaryOp<T> where T : INumber<T>
+internal struct SubOp<T> : IBinaryOp<T>, ILaneOp<T> where T : INumber<T>
 {
     public static T Apply(T a, T b) => a - b;
-    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Subtract(a, b, y);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => TensorPrimitives.Subtract(a, b, y);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Subtract(a, b, y);
+    public static Vector256<T> Apply(Vector256<T> a, Vector256<T> b) => a - b;
+    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, SubOp<T>>(a, b, y);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => Simd.Apply<T, SubOp<T>>(a, b, y);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, SubOp<T>>(a, b, y);
 }
 
-internal struct MulOp<T> : IBinaryOp<T> where T : INumber<T>
+internal struct MulOp<T> : IBinaryOp<T>, ILaneOp<T> where T : INumber<T>
 {
     public static T Apply(T a, T b) => a * b;
-    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Multiply(a, b, y);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => TensorPrimitives.Multiply(a, b, y);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Multiply(b, a, y);
+    public static Vector256<T> Apply(Vector256<T> a, Vector256<T> b) => a * b;
+    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, MulOp<T>>(a, b, y);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => Simd.Apply<T, MulOp<T>>(a, b, y);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, MulOp<T>>(a, b, y);
 }
 
-internal struct DivOp<T> : IBinaryOp<T> where T : INumber<T>
+internal struct DivOp<T> : IBinaryOp<T>, ILaneOp<T> where T : INumber<T>
 {
     public static T Apply(T a, T b) => a / b;
-    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Divide(a, b, y);
-    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => TensorPrimitives.Divide(a, b, y);
-    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Divide(a, b, y);
+    public static Vector256<T> Apply(Vector256<T> a, Vector256<T> b) => a / b;
+    public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, DivOp<T>>(a, b, y);
+    public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y) => Simd.Apply<T, DivOp<T>>(a, b, y);
+    public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => Simd.Apply<T, DivOp<T>>(a, b, y);
 }
 
 /// <summary>Element-wise maximum that propagates NaN (as <c>torch.maximum</c>).</summary>
@@ -77,21 +82,24 @@ internal struct MinOp<T> : IBinaryOp<T> where T : INumber<T>
 
 internal struct PowOp<T> : IBinaryOp<T> where T : IPowerFunctions<T>, INumber<T>
 {
-    public static T Apply(T a, T b) => T.Pow(a, b);
+    // x ** 2 and x ** 3 multiply (as PyTorch's pow kernel does), here and in the span forms, so strided and contiguous inputs agree.
+    public static T Apply(T a, T b) => b == T.CreateTruncating(2) ? a * a : b == T.CreateTruncating(3) ? a * a * a : T.Pow(a, b);
     public static void Apply(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Pow(a, b, y);
     public static void Apply(ReadOnlySpan<T> a, T b, Span<T> y)
     {
-        // Integer powers are common (x**2, x**3); multiplying is exact where Pow is not always.
-        if (b == T.CreateTruncating(2)) TensorPrimitives.Multiply(a, a, y);
+        // Integer powers are common (x**2, x**3).
+        if (b == T.CreateTruncating(2)) Simd.Apply<T, MulOp<T>>(a, a, y);
+        else if (b == T.CreateTruncating(3)) Simd.Cube(a, y);
         else TensorPrimitives.Pow(a, b, y);
     }
     public static void Apply(T a, ReadOnlySpan<T> b, Span<T> y) => TensorPrimitives.Pow(a, b, y);
 }
 
-internal struct NegOp<T> : IUnaryOp<T> where T : INumber<T>
+internal struct NegOp<T> : IUnaryOp<T>, ILaneUnaryOp<T> where T : INumber<T>
 {
     public static T Apply(T x) => -x;
-    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Negate(x, y);
+    public static Vector256<T> Apply(Vector256<T> x) => -x;
+    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => Simd.Apply<T, NegOp<T>>(x, y);
 }
 
 internal struct AbsOp<T> : IUnaryOp<T> where T : INumber<T>
@@ -100,10 +108,12 @@ internal struct AbsOp<T> : IUnaryOp<T> where T : INumber<T>
     public static void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Abs(x, y);
 }
 
-internal struct ReluOp<T> : IUnaryOp<T> where T : INumber<T>
+internal struct ReluOp<T> : IUnaryOp<T>, ILaneUnaryOp<T> where T : INumber<T>
 {
     public static T Apply(T x) => T.Max(x, T.Zero);
-    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Max(x, T.Zero, y);
+    // Vector256.Max follows T.Max: NaN propagates and -0 gives +0.
+    public static Vector256<T> Apply(Vector256<T> x) => Vector256.Max(x, Vector256<T>.Zero);
+    public static void Apply(ReadOnlySpan<T> x, Span<T> y) => Simd.Apply<T, ReluOp<T>>(x, y);
 }
 
 internal struct SignOp<T> : IUnaryOp<T> where T : INumber<T>

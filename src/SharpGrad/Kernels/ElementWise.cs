@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using SharpGrad.Core;
 
@@ -9,6 +10,7 @@ namespace SharpGrad.Kernels;
 /// </summary>
 internal static class ElementWise
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary<T, TOp>(T[] x, Layout lx, T[] y, Layout ly) where TOp : IUnaryOp<T>
     {
         if (lx.IsContiguous && ly.IsContiguous)
@@ -20,21 +22,100 @@ internal static class ElementWise
         StridedLoop.Run(ly.Sizes, [lx.Strides, ly.Strides], [lx.Offset, ly.Offset], ref k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary<T, TOp>(T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly) where TOp : IBinaryOp<T>
     {
-        if (la.IsContiguous && lb.IsContiguous && ly.IsContiguous && la.Numel == ly.Numel && lb.Numel == ly.Numel)
+        if (ly.IsContiguous)
         {
-            TOp.Apply(a.AsSpan(la.Offset, la.Numel), b.AsSpan(lb.Offset, lb.Numel), y.AsSpan(ly.Offset, ly.Numel));
-            return;
+            int n = ly.Numel;
+            if (n == 0) return;
+            var fa = Flatness(la, n);
+            var fb = Flatness(lb, n);
+            if (fa != Flat.No && fb != Flat.No)
+            {
+                var ys = y.AsSpan(ly.Offset, n);
+                if (fa == Flat.Packed && fb == Flat.Packed) TOp.Apply(a.AsSpan(la.Offset, n), b.AsSpan(lb.Offset, n), ys);
+                else if (fa == Flat.Packed) TOp.Apply(a.AsSpan(la.Offset, n), b[lb.Offset], ys);
+                else if (fb == Flat.Packed) TOp.Apply(a[la.Offset], b.AsSpan(lb.Offset, n), ys);
+                else ys.Fill(TOp.Apply(a[la.Offset], b[lb.Offset]));
+                return;
+            }
         }
         var k = new BinaryRow<T, TOp> { A = a, B = b, Y = y };
         StridedLoop.Run(ly.Sizes, [la.Strides, lb.Strides, ly.Strides], [la.Offset, lb.Offset, ly.Offset], ref k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Compare<T, TOp>(T[] a, Layout la, T[] b, Layout lb, bool[] y, Layout ly) where TOp : ICompareOp<T>
     {
+        if (ly.IsContiguous)
+        {
+            int n = ly.Numel;
+            if (n == 0) return;
+            var fa = Flatness(la, n);
+            var fb = Flatness(lb, n);
+            if (fa != Flat.No && fb != Flat.No)
+            {
+                var ys = y.AsSpan(ly.Offset, n);
+                if (fa == Flat.Packed && fb == Flat.Packed)
+                {
+                    var sa = a.AsSpan(la.Offset, n);
+                    var sb = b.AsSpan(lb.Offset, n);
+                    for (int i = 0; i < ys.Length; i++) ys[i] = TOp.Apply(sa[i], sb[i]);
+                }
+                else if (fa == Flat.Packed)
+                {
+                    var sa = a.AsSpan(la.Offset, n);
+                    T vb = b[lb.Offset];
+                    for (int i = 0; i < ys.Length; i++) ys[i] = TOp.Apply(sa[i], vb);
+                }
+                else if (fb == Flat.Packed)
+                {
+                    T va = a[la.Offset];
+                    var sb = b.AsSpan(lb.Offset, n);
+                    for (int i = 0; i < ys.Length; i++) ys[i] = TOp.Apply(va, sb[i]);
+                }
+                else ys.Fill(TOp.Apply(a[la.Offset], b[lb.Offset]));
+                return;
+            }
+        }
         var k = new CompareRow<T, TOp> { A = a, B = b, Y = y };
         StridedLoop.Run(ly.Sizes, [la.Strides, lb.Strides, ly.Strides], [la.Offset, lb.Offset, ly.Offset], ref k);
+    }
+
+    /// <summary>
+    /// The sum of the element-wise product of two operands of the same sizes, as <c>(a * b).sum()</c> computes it
+    /// (bit for bit), without the product array; false when an operand is strided (or both are one broadcast element).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool SumOfProducts<T>(T[] a, Layout la, T[] b, Layout lb, out T result) where T : INumber<T>
+    {
+        int n = lb.Numel;
+        result = T.Zero;
+        var fa = Flatness(la, n);
+        var fb = Flatness(lb, n);
+        if (n == 0 || fa == Flat.No || fb == Flat.No || (fa == Flat.Uniform && fb == Flat.Uniform)) return false;
+        // T.Zero + ...: the reduction kernel folds the sum into the identity the same way.
+        if (fa == Flat.Uniform) result = T.Zero + Simd.SumOfProducts<T>(a.AsSpan(la.Offset, 1), b.AsSpan(lb.Offset, n), true);
+        else if (fb == Flat.Uniform) result = T.Zero + Simd.SumOfProducts<T>(b.AsSpan(lb.Offset, 1), a.AsSpan(la.Offset, n), true);
+        else result = T.Zero + Simd.SumOfProducts<T>(a.AsSpan(la.Offset, n), b.AsSpan(lb.Offset, n), false);
+        return true;
+    }
+
+    /// <summary>How an operand broadcast to <c>n</c> output elements can be read without a strided loop.</summary>
+    private enum Flat { No, Packed, Uniform }
+
+    /// <summary>Packed: row-major and dense, like the output; Uniform: one element seen everywhere (stride 0 on every dim that is not 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Flat Flatness(Layout l, int n)
+    {
+        if (l.Numel != n) return Flat.No;
+        if (l.IsContiguous) return Flat.Packed;
+        var sizes = l.Sizes;
+        var strides = l.Strides;
+        for (int d = 0; d < sizes.Length; d++)
+            if (sizes[d] != 1 && strides[d] != 0) return Flat.No;
+        return Flat.Uniform;
     }
 
     public static void Where<T>(bool[] c, Layout lc, T[] a, Layout la, T[] b, Layout lb, T[] y, Layout ly)
@@ -43,6 +124,7 @@ internal static class ElementWise
         StridedLoop.Run(ly.Sizes, [lc.Strides, la.Strides, lb.Strides, ly.Strides], [lc.Offset, la.Offset, lb.Offset, ly.Offset], ref k);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill<T>(T[] y, Layout ly, T value)
     {
         if (ly.IsContiguous)
@@ -55,11 +137,19 @@ internal static class ElementWise
     }
 
     /// <summary>Copies <paramref name="src"/> into <paramref name="dst"/> (same sizes), converting the element type.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy<TSrc, TDst>(TSrc[] src, Layout ls, TDst[] dst, Layout ld)
     {
-        if (typeof(TSrc) == typeof(TDst) && ls.IsContiguous && ld.IsContiguous)
+        if (ls.IsContiguous && ld.IsContiguous)
         {
-            Array.Copy(src, ls.Offset, dst, ld.Offset, ld.Numel);
+            if (typeof(TSrc) == typeof(TDst))
+            {
+                Array.Copy(src, ls.Offset, dst, ld.Offset, ld.Numel);
+                return;
+            }
+            var s = src.AsSpan(ls.Offset, ld.Numel);
+            var d = dst.AsSpan(ld.Offset, ld.Numel);
+            for (int i = 0; i < d.Length; i++) d[i] = Convert<TSrc, TDst>(s[i]);
             return;
         }
         var k = new CopyRow<TSrc, TDst> { Src = src, Dst = dst };
@@ -93,6 +183,7 @@ internal static class ElementWise
     {
         public T[] X, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (s[0] == 1 && s[1] == 1)
@@ -108,6 +199,7 @@ internal static class ElementWise
     {
         public T[] A, B, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (s[2] == 1)
@@ -126,6 +218,7 @@ internal static class ElementWise
         public T[] A, B;
         public bool[] Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             for (int i = 0, ia = o[0], ib = o[1], iy = o[2]; i < n; i++, ia += s[0], ib += s[1], iy += s[2])
@@ -138,6 +231,7 @@ internal static class ElementWise
         public bool[] C;
         public T[] A, B, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             for (int i = 0, ic = o[0], ia = o[1], ib = o[2], iy = o[3]; i < n; i++, ic += s[0], ia += s[1], ib += s[2], iy += s[3])
@@ -150,6 +244,7 @@ internal static class ElementWise
         public T[] Y;
         public T Value;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             for (int i = 0, iy = o[0]; i < n; i++, iy += s[0]) Y[iy] = Value;
@@ -161,6 +256,7 @@ internal static class ElementWise
         public TSrc[] Src;
         public TDst[] Dst;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (typeof(TSrc) == typeof(TDst) && s[0] == 1 && s[1] == 1)

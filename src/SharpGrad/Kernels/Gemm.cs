@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Runtime.Intrinsics;
 
@@ -17,6 +18,7 @@ internal static class Gemm
     private const long SmallWork = 1 << 14;
 
     /// <summary>C[m, n] (contiguous at <paramref name="cOff"/>) = A[m, k] B[k, n], plus C when <paramref name="accumulate"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMul<T>(T[] a, int aOff, int aRs, int aCs, T[] b, int bOff, int bRs, int bCs,
         T[] c, int cOff, int m, int n, int k, bool accumulate = false) where T : unmanaged, INumber<T>
     {
@@ -61,6 +63,7 @@ internal static class Gemm
     private static long Pad(int x, int to) => (x + to - 1L) / to * to;
 
     /// <summary>Every element of a rows x cols matrix at <paramref name="off"/> with the given strides lies inside the array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckRange(int length, int off, int rows, int cols, int rs, int cs, string name)
     {
         if (rows == 0 || cols == 0) return;

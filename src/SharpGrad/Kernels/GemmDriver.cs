@@ -91,7 +91,7 @@ internal static class GemmDriver
         /// </summary>
         private void Split()
         {
-            int threads = Threading.NumThreads;
+            int threads = Threading.Available;
             if (threads <= 1 || (long)m * n * k < ParallelWork) return;
             if (_mp >= threads && (n <= m || _np < threads)) _mItems = threads;
             else if (_np >= threads) _nItems = threads;

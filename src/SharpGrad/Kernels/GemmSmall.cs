@@ -21,6 +21,7 @@ internal static class GemmSmall
     private const int Chains = 8;
 
     /// <summary>y[0..rows] (= or +=) M x, with M(r, p) at <c>mat[off + r * rs + p * cs]</c> and x(p) at <c>x[xOff + p * xs]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatVec<T>(T[] mat, int off, int rs, int cs, T[] x, int xOff, int xs, T[] y, int yOff, int rows, int k,
         bool accumulate, bool parallel) where T : unmanaged, INumber<T>
     {
@@ -79,6 +80,7 @@ internal static class GemmSmall
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Range<T>(T[] mat, int off, int rs, int cs, T[] x, int xOff, int xs, T[] y, int yOff, int r0, int r1, int k,
         bool accumulate) where T : unmanaged, INumber<T>
     {
@@ -227,6 +229,7 @@ internal static class GemmSmall
     }
 
     /// <summary>y = y + t (or y = t): the same single rounding as the micro-kernels' stores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Combine<T>(Span<T> t, Span<T> y, bool add) where T : unmanaged, INumber<T>
     {
         if (!add)
@@ -238,6 +241,7 @@ internal static class GemmSmall
     }
 
     /// <summary>t[0..len] = col[0..len] s + t[0..len], each lane rounded as the scalar <see cref="GemmSimd.MulAdd{T}(T, T, T)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Axpy<T>(T s, ref T col, ref T t, int len) where T : unmanaged, INumber<T>
     {
         int w = Vector<T>.Count, i = 0;

@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SharpGrad.Kernels;
 
@@ -27,94 +30,130 @@ internal readonly record struct ConvGeometry(int N, int C, int H, int W, int O, 
 }
 
 /// <summary>
-/// The patch matrix of a convolution ("im2col", stored transposed: one row per output pixel) and its
-/// adjoint. Row r = oh * OW + ow of one sample holds the input values that the kernel sees at that output
-/// pixel for the channels of one group, in weight order (channel, kh, kw), zeros where it overlaps padding.
-/// A convolution is then a matrix product of these rows with the transposed weight.
+/// The patch matrix of a convolution ("im2col") and its adjoint. For one sample and the channels of one group it has
+/// Kg = Cg KH KW rows, in weight order (channel, kh, kw), and L = OH OW columns, one per output pixel: row (c, a, b)
+/// holds the input values that tap (a, b) of channel c sees at every output pixel, zeros where it overlaps padding.
+/// A convolution is then the weight [O, Kg] times this matrix. The matrix is built from a zero-bordered copy of the
+/// sample (<see cref="Pad"/>), so each output row of a patch row is one copy of input values, contiguous for unit stride.
 /// </summary>
 internal static class Im2Col
 {
-    /// <summary>
-    /// Writes the L x Kg patch rows of one sample (channels <paramref name="c0"/>.. of the group) into
-    /// <paramref name="rows"/> at <paramref name="rowsOff"/>; <paramref name="xOff"/> is the sample's start in x.
-    /// </summary>
-    public static void ToRows<T>(T[] x, int xOff, ConvGeometry g, int c0, T[] rows, int rowsOff) where T : unmanaged, INumber<T>
+    /// <summary>Elements of the zero-bordered copy of one group of one sample: Cg (H + 2 PH) (W + 2 PW).</summary>
+    public static int PaddedSize(ConvGeometry g) => g.Cg * (g.H + 2 * g.PH) * (g.W + 2 * g.PW);
+
+    /// <summary>Copies channels c0..c0 + Cg of the sample at <paramref name="xOff"/> into <paramref name="xp"/> with a zero border of PH rows and PW columns.</summary>
+    public static void Pad<T>(T[] x, int xOff, ConvGeometry g, int c0, T[] xp) where T : unmanaged
     {
-        int h = g.H, w = g.W, oh = g.OH, ow = g.OW, kh = g.KH, kw = g.KW, cg = g.Cg, plane = h * w;
-        int dst = rowsOff;
-        for (int i = 0; i < oh; i++)
-        {
-            int ih0 = i * g.SH - g.PH;
-            for (int j = 0; j < ow; j++)
-            {
-                int iw0 = j * g.SW - g.PW;
-                // The common case of a window fully inside the image (no dilation) copies whole kernel rows.
-                bool inside = g.DW == 1 && iw0 >= 0 && iw0 + kw <= w;
-                for (int c = 0; c < cg; c++)
-                {
-                    int src = xOff + (c0 + c) * plane;
-                    for (int a = 0; a < kh; a++)
-                    {
-                        int ih = ih0 + a * g.DH;
-                        if ((uint)ih >= (uint)h)
-                        {
-                            rows.AsSpan(dst, kw).Clear();
-                            dst += kw;
-                            continue;
-                        }
-                        int rowSrc = src + ih * w;
-                        if (inside)
-                        {
-                            for (int b = 0; b < kw; b++) rows[dst + b] = x[rowSrc + iw0 + b];
-                            dst += kw;
-                            continue;
-                        }
-                        for (int b = 0; b < kw; b++)
-                        {
-                            int iw = iw0 + b * g.DW;
-                            rows[dst++] = (uint)iw < (uint)w ? x[rowSrc + iw] : T.Zero;
-                        }
-                    }
-                }
-            }
-        }
+        int h = g.H, w = g.W, hp = h + 2 * g.PH, wp = w + 2 * g.PW;
+        var dst = xp.AsSpan(0, PaddedSize(g));
+        if (g.PH > 0 || g.PW > 0) dst.Clear();
+        for (int c = 0; c < g.Cg; c++)
+            for (int i = 0; i < h; i++)
+                x.AsSpan(xOff + ((c0 + c) * h + i) * w, w).CopyTo(dst[((c * hp + g.PH + i) * wp + g.PW)..]);
     }
 
     /// <summary>
-    /// The adjoint of <see cref="ToRows"/> ("col2im"): adds every patch-row entry back into the input
-    /// position it was read from (padding entries are dropped). Accumulates into <paramref name="dx"/>
-    /// in a fixed order, so sums do not depend on threading when each sample is handled by one thread.
+    /// Writes the Kg x L patch matrix of a padded sample (<see cref="Pad"/>) straight into the packed-B layout of
+    /// <see cref="GemmPrepacked"/>: panels of <paramref name="nr"/> columns at <paramref name="off"/>, zero past L.
     /// </summary>
-    public static void AddRows<T>(T[] rows, int rowsOff, ConvGeometry g, int c0, T[] dx, int dxOff) where T : unmanaged, INumber<T>
+    public static void ToPanels<T>(T[] xp, ConvGeometry g, int nr, T[] panels, int off) where T : unmanaged
     {
-        int h = g.H, w = g.W, oh = g.OH, ow = g.OW, kh = g.KH, kw = g.KW, cg = g.Cg, plane = h * w;
-        int src = rowsOff;
-        for (int i = 0; i < oh; i++)
-        {
-            int ih0 = i * g.SH - g.PH;
-            for (int j = 0; j < ow; j++)
+        int l = g.L, kg = g.Kg, ow = g.OW, hp = g.H + 2 * g.PH, wp = g.W + 2 * g.PW, sw = g.SW;
+        int np = (l + nr - 1) / nr;
+        if (xp.Length < PaddedSize(g) || off < 0 || off + (long)np * nr * kg > panels.Length)
+            throw new ArgumentException($"conv2d: im2col buffers too small for {g}");
+        if (l % nr != 0)
+            for (int k = 0, tail = off + (np - 1) * nr * kg + l % nr; k < kg; k++) panels.AsSpan(tail + k * nr, nr - l % nr).Clear();
+        // The pieces of one patch row: an output row, cut where it crosses into the next panel. They are the same for
+        // every row (c, a, b) up to a source offset, so they are worked out once.
+        int pieces = g.OH * (ow / nr + 2);
+        Span<int> srcAt = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
+        Span<int> dstAt = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
+        Span<int> lengths = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
+        int count = 0;
+        for (int i = 0, p = 0; i < g.OH; i++)
+            for (int j = 0; j < ow; count++)
             {
-                int iw0 = j * g.SW - g.PW;
-                for (int c = 0; c < cg; c++)
+                int q = p / nr, within = p - q * nr, len = Math.Min(ow - j, nr - within);
+                (srcAt[count], dstAt[count], lengths[count]) = (i * g.SH * wp + j * sw, q * nr * kg + within, len);
+                j += len;
+                p += len;
+            }
+        ref T src0 = ref MemoryMarshal.GetArrayDataReference(xp);
+        ref T dst0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(panels), off);
+        int row = 0;
+        for (int c = 0; c < g.Cg; c++)
+            for (int a = 0; a < g.KH; a++)
+                for (int b = 0; b < g.KW; b++, row++)
                 {
-                    int dst = dxOff + (c0 + c) * plane;
-                    for (int a = 0; a < kh; a++)
+                    ref T src = ref Unsafe.Add(ref src0, (c * hp + a * g.DH) * wp + b * g.DW);
+                    ref T dst = ref Unsafe.Add(ref dst0, row * nr);
+                    for (int t = 0; t < count; t++)
+                        CopyRun(ref Unsafe.Add(ref src, srcAt[t]), sw, ref Unsafe.Add(ref dst, dstAt[t]), lengths[t]);
+                }
+    }
+
+    /// <summary>Writes the Kg x L patch matrix of a padded sample (<see cref="Pad"/>) with row stride L at <paramref name="off"/>.</summary>
+    public static void ToColumns<T>(T[] xp, ConvGeometry g, T[] cols, int off) where T : unmanaged
+    {
+        int l = g.L, ow = g.OW, hp = g.H + 2 * g.PH, wp = g.W + 2 * g.PW, sw = g.SW;
+        if (xp.Length < PaddedSize(g) || off < 0 || off + (long)g.Kg * l > cols.Length)
+            throw new ArgumentException($"conv2d: im2col buffers too small for {g}");
+        ref T src0 = ref MemoryMarshal.GetArrayDataReference(xp);
+        ref T dst = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(cols), off);
+        for (int c = 0; c < g.Cg; c++)
+            for (int a = 0; a < g.KH; a++)
+                for (int b = 0; b < g.KW; b++)
+                    for (int i = 0; i < g.OH; i++, dst = ref Unsafe.Add(ref dst, ow))
+                        CopyRun(ref Unsafe.Add(ref src0, (c * hp + i * g.SH + a * g.DH) * wp + b * g.DW), sw, ref dst, ow);
+    }
+
+    /// <summary>dst[j] = src[j * sw] for j &lt; len, with vector copies for unit stride.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRun<T>(ref T src, int sw, ref T dst, int len) where T : unmanaged
+    {
+        if (sw == 1 && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && len >= Vector512<T>.Count)
+        {
+            int vc = Vector512<T>.Count, j = 0;
+            for (; j <= len - vc; j += vc) Vector512.LoadUnsafe(ref src, (nuint)j).StoreUnsafe(ref dst, (nuint)j);
+            if (j < len) Vector512.LoadUnsafe(ref src, (nuint)(len - vc)).StoreUnsafe(ref dst, (nuint)(len - vc));
+            return;
+        }
+        if (sw == 1 && Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && len >= Vector256<T>.Count)
+        {
+            int vc = Vector256<T>.Count, j = 0;
+            for (; j <= len - vc; j += vc) Vector256.LoadUnsafe(ref src, (nuint)j).StoreUnsafe(ref dst, (nuint)j);
+            // The last vector may overlap the previous one; it writes the same values again.
+            if (j < len) Vector256.LoadUnsafe(ref src, (nuint)(len - vc)).StoreUnsafe(ref dst, (nuint)(len - vc));
+            return;
+        }
+        for (int j = 0; j < len; j++) Unsafe.Add(ref dst, j) = Unsafe.Add(ref src, j * sw);
+    }
+
+    /// <summary>
+    /// The adjoint of <see cref="ToColumns"/> ("col2im") on the unpadded sample at <paramref name="dxOff"/> (group channels
+    /// from <paramref name="c0"/>): adds every patch-matrix entry (row stride L) back into the input position it was read
+    /// from; padding entries are dropped. Sums run in a fixed order.
+    /// </summary>
+    public static void AddColumns<T>(T[] cols, int colsOff, ConvGeometry g, int c0, T[] dx, int dxOff) where T : unmanaged, INumber<T>
+    {
+        int ow = g.OW, w = g.W, sw = g.SW, l = g.L, row = colsOff;
+        for (int c = 0; c < g.Cg; c++)
+            for (int a = 0; a < g.KH; a++)
+                for (int b = 0; b < g.KW; b++, row += l)
+                {
+                    int iwOff = b * g.DW - g.PW;
+                    // Output columns [jLo, jHi) read input column j * SW + iwOff inside the input.
+                    int jLo = Math.Min(ow, iwOff >= 0 ? 0 : (-iwOff + sw - 1) / sw);
+                    int jHi = Math.Max(jLo, w - 1 - iwOff < 0 ? 0 : Math.Min(ow, (w - 1 - iwOff) / sw + 1));
+                    int dst0 = dxOff + (c0 + c) * g.H * w;
+                    for (int i = 0; i < g.OH; i++)
                     {
-                        int ih = ih0 + a * g.DH;
-                        if ((uint)ih >= (uint)h)
-                        {
-                            src += kw;
-                            continue;
-                        }
-                        int rowDst = dst + ih * w;
-                        for (int b = 0; b < kw; b++, src++)
-                        {
-                            int iw = iw0 + b * g.DW;
-                            if ((uint)iw < (uint)w) dx[rowDst + iw] += rows[src];
-                        }
+                        int ih = i * g.SH - g.PH + a * g.DH;
+                        if ((uint)ih >= (uint)g.H) continue;
+                        int dst = dst0 + ih * w + iwOff, src = row + i * ow;
+                        for (int j = jLo; j < jHi; j++) dx[dst + j * sw] += cols[src + j];
                     }
                 }
-            }
-        }
     }
 }

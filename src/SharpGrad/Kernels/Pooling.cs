@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using SharpGrad.Core;
 
 namespace SharpGrad.Kernels;
@@ -29,7 +31,7 @@ internal static class Pooling
         }
     }
 
-    /// <summary>dx[plane, indices[o]] += dy[plane, o]: routes each output's gradient to its argmax (dx must start at zero).</summary>
+    /// <summary>dx = 0, then dx[plane, indices[o]] += dy[plane, o]: routes each output's gradient to its argmax (dx is overwritten).</summary>
     public static void MaxScatter(Storage dy, int dyOff, long[] indices, Storage dx, PoolGeometry g)
     {
         switch (dx)
@@ -84,7 +86,86 @@ internal static class Pooling
     private static void MaxForward<T>(T[] x, int xOff, T[] y, long[] indices, PoolGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int plane = g.H * g.W, outPlane = g.OH * g.OW;
-        Threading.For(g.Planes, (long)outPlane * g.KH * g.KW, p => MaxPlane(x, xOff + p * plane, y, indices, p * outPlane, g));
+        bool pairs = g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 } && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
+        if (pairs)
+            Threading.For(g.Planes, (long)outPlane * 4, p => MaxPlane2x2(x, xOff + p * plane, y, indices, p * outPlane, g));
+        else
+            Threading.For(g.Planes, (long)outPlane * g.KH * g.KW, p => MaxPlane(x, xOff + p * plane, y, indices, p * outPlane, g));
+    }
+
+    /// <summary><see cref="MaxPlane"/> for the common 2 x 2 window with stride 2 and no padding: the same comparisons in the same order.</summary>
+    private static void MaxPlane2x2<T>(T[] x, int src, T[] y, long[] indices, int dst, PoolGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int w = g.W, ow = g.OW;
+        var yOut = y.AsSpan(dst, g.OH * ow);
+        var idxOut = indices.AsSpan(dst, g.OH * ow);
+        var plane = x.AsSpan(src, g.H * w);
+        bool vector = typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated;
+        for (int i = 0, o = 0; i < g.OH; i++)
+        {
+            int r0 = 2 * i * w;
+            var top = plane.Slice(r0, 2 * ow);
+            var bottom = plane.Slice(r0 + w, 2 * ow);
+            int j = 0;
+            if (vector)
+            {
+                j = MaxRow2x2(MemoryMarshal.Cast<T, float>(top), MemoryMarshal.Cast<T, float>(bottom), r0, w,
+                    MemoryMarshal.Cast<T, float>(yOut[o..]), idxOut[o..]);
+                o += j;
+            }
+            for (; j < ow; j++, o++)
+            {
+                // First maximum in window order (top-left, top-right, bottom-left, bottom-right); a NaN always wins.
+                T best = top[2 * j];
+                int at = 0;
+                T v = top[2 * j + 1];
+                if (v > best || T.IsNaN(v)) { best = v; at = 1; }
+                v = bottom[2 * j];
+                if (v > best || T.IsNaN(v)) { best = v; at = w; }
+                v = bottom[2 * j + 1];
+                if (v > best || T.IsNaN(v)) { best = v; at = w + 1; }
+                yOut[o] = best;
+                idxOut[o] = r0 + 2 * j + at;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Four outputs at a time of one row of 2 x 2 float windows, with the comparisons of <see cref="MaxPlane"/> done
+    /// lane-wise (a later value wins where it is greater or NaN); returns how many outputs it wrote (a multiple of 4).
+    /// </summary>
+    private static int MaxRow2x2(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, int r0, int w, Span<float> y, Span<long> idx)
+    {
+        int ow = top.Length / 2, j = 0;
+        var swap = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
+        var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+        var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+        Vector256<int> right = Vector256.Create(1), below = Vector256.Create(w), belowRight = Vector256.Create(w + 1);
+        ref float t0 = ref MemoryMarshal.GetReference(top);
+        ref float b0 = ref MemoryMarshal.GetReference(bottom);
+        for (; j + 4 <= ow; j += 4)
+        {
+            // Even lanes hold the windows: a, c the left and b, d the right column of the top and bottom rows.
+            var a = Vector256.LoadUnsafe(ref t0, (nuint)(2 * j));
+            var c = Vector256.LoadUnsafe(ref b0, (nuint)(2 * j));
+            var b = Vector256.Shuffle(a, swap);
+            var d = Vector256.Shuffle(c, swap);
+            var best = a;
+            var at = Vector256<int>.Zero;
+            var m = Vector256.GreaterThan(b, best) | ~Vector256.Equals(b, b);
+            best = Vector256.ConditionalSelect(m, b, best);
+            at = Vector256.ConditionalSelect(m.AsInt32(), right, at);
+            m = Vector256.GreaterThan(c, best) | ~Vector256.Equals(c, c);
+            best = Vector256.ConditionalSelect(m, c, best);
+            at = Vector256.ConditionalSelect(m.AsInt32(), below, at);
+            m = Vector256.GreaterThan(d, best) | ~Vector256.Equals(d, d);
+            best = Vector256.ConditionalSelect(m, d, best);
+            at = Vector256.ConditionalSelect(m.AsInt32(), belowRight, at);
+            var pos = Vector256.Shuffle(at + lane + Vector256.Create(r0 + 2 * j), evens);
+            Vector256.Shuffle(best, evens).GetLower().CopyTo(y[j..]);
+            Vector256.WidenLower(pos).CopyTo(idx[j..]);
+        }
+        return j;
     }
 
     private static void MaxPlane<T>(T[] x, int src, T[] y, long[] indices, int dst, PoolGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
@@ -123,6 +204,7 @@ internal static class Pooling
         Threading.For(g.Planes, outPlane, p =>
         {
             int dst = p * plane, src = p * outPlane;
+            dx.AsSpan(dst, plane).Clear();
             for (int o = 0; o < outPlane; o++)
             {
                 long at = indices[src + o];

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using SharpGrad.Core;
 
 namespace SharpGrad.Kernels;
@@ -17,8 +18,8 @@ internal struct SumReduce<T> : IReduceOp<T> where T : INumber<T>
 {
     public static T Identity => T.Zero;
     public static T Combine(T acc, T x) => acc + x;
-    public static T Reduce(ReadOnlySpan<T> x) => TensorPrimitives.Sum(x);
-    public static void Combine(ReadOnlySpan<T> acc, ReadOnlySpan<T> x, Span<T> y) => TensorPrimitives.Add(acc, x, y);
+    public static T Reduce(ReadOnlySpan<T> x) => Simd.Sum(x);
+    public static void Combine(ReadOnlySpan<T> acc, ReadOnlySpan<T> x, Span<T> y) => Simd.Apply<T, AddOp<T>>(acc, x, y);
 }
 
 internal struct ProdReduce<T> : IReduceOp<T> where T : INumber<T>
@@ -54,9 +55,18 @@ internal static class Reduce
     /// its own order and folds each element into the output element it maps to, so the order of
     /// every sum is fixed by the shapes alone.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TOp>(T[] x, Layout lx, T[] y, Layout ly) where TOp : IReduceOp<T>
     {
-        y.AsSpan(ly.Offset, Shape.Numel(ReducedSizes(ly))).Fill(TOp.Identity);
+        int outCount = 1;
+        for (int d = 0; d < ly.Sizes.Length; d++) if (ly.Strides[d] != 0) outCount *= ly.Sizes[d];
+        if (outCount == 1 && lx.IsContiguous)
+        {
+            // Everything into one element: the same fold as the row kernel below does for one contiguous row.
+            y[ly.Offset] = lx.Numel == 0 ? TOp.Identity : TOp.Combine(TOp.Identity, TOp.Reduce(x.AsSpan(lx.Offset, lx.Numel)));
+            return;
+        }
+        y.AsSpan(ly.Offset, outCount).Fill(TOp.Identity);
         var k = new ReduceRow<T, TOp> { X = x, Y = y };
         StridedLoop.Run(lx.Sizes, [lx.Strides, ly.Strides], [lx.Offset, ly.Offset], ref k);
     }
@@ -82,17 +92,11 @@ internal static class Reduce
         }
     }
 
-    private static int[] ReducedSizes(Layout ly)
-    {
-        var sizes = (int[])ly.Sizes.Clone();
-        for (int d = 0; d < sizes.Length; d++) if (ly.Strides[d] == 0) sizes[d] = 1;
-        return sizes;
-    }
-
     private struct ReduceRow<T, TOp> : IRowKernel where TOp : IReduceOp<T>
     {
         public T[] X, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Row(int n, ReadOnlySpan<int> o, ReadOnlySpan<int> s)
         {
             if (s[1] == 0)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SharpGrad.Kernels;
 
 /// <summary>Work done on one innermost row of a strided loop: <c>count</c> elements, one offset and stride per operand.</summary>
@@ -13,39 +15,40 @@ internal interface IRowKernel
 /// </summary>
 internal static class StridedLoop
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(int[] sizes, int[][] strides, int[] offsets, ref TKernel kernel)
         where TKernel : struct, IRowKernel
     {
         int ops = strides.Length;
         foreach (int s in sizes) if (s == 0) return;
 
-        // Coalesce: drop size-1 dims, merge dim d into the next when every operand steps evenly across both.
-        var cs = new List<int>(sizes.Length);
-        var cst = new List<int[]>(sizes.Length);
+        // Coalesce: drop size-1 dims, merge dim d into the previous one when every operand steps evenly across both.
+        // cs[r] is the size of coalesced dim r, cst[r * ops + o] the stride of operand o along it.
+        Span<int> cs = sizes.Length <= 8 ? stackalloc int[8] : new int[sizes.Length];
+        Span<int> cst = sizes.Length * ops <= 32 ? stackalloc int[32] : new int[sizes.Length * ops];
+        int rank = 0;
         for (int d = 0; d < sizes.Length; d++)
         {
             if (sizes[d] == 1) continue;
-            var st = new int[ops];
-            for (int o = 0; o < ops; o++) st[o] = strides[o][d];
-            if (cs.Count > 0)
+            if (rank > 0)
             {
-                var prev = cst[^1];
+                var prev = cst.Slice((rank - 1) * ops, ops);
                 bool merge = true;
-                for (int o = 0; o < ops && merge; o++) merge = prev[o] == st[o] * sizes[d];
+                for (int o = 0; o < ops && merge; o++) merge = prev[o] == strides[o][d] * sizes[d];
                 if (merge)
                 {
-                    cs[^1] *= sizes[d];
-                    cst[^1] = st;
+                    cs[rank - 1] *= sizes[d];
+                    for (int o = 0; o < ops; o++) prev[o] = strides[o][d];
                     continue;
                 }
             }
-            cs.Add(sizes[d]);
-            cst.Add(st);
+            cs[rank] = sizes[d];
+            for (int o = 0; o < ops; o++) cst[rank * ops + o] = strides[o][d];
+            rank++;
         }
 
         Span<int> off = stackalloc int[ops];
         offsets.AsSpan().CopyTo(off);
-        int rank = cs.Count;
         if (rank == 0)
         {
             Span<int> zero = stackalloc int[ops];
@@ -53,7 +56,7 @@ internal static class StridedLoop
             return;
         }
         int inner = cs[rank - 1];
-        var innerStrides = cst[rank - 1];
+        ReadOnlySpan<int> innerStrides = cst.Slice((rank - 1) * ops, ops);
         if (rank == 1)
         {
             kernel.Row(inner, off, innerStrides);
@@ -66,7 +69,7 @@ internal static class StridedLoop
             int d = rank - 2;
             for (; d >= 0; d--)
             {
-                var st = cst[d];
+                var st = cst.Slice(d * ops, ops);
                 if (++counter[d] < cs[d])
                 {
                     for (int o = 0; o < ops; o++) off[o] += st[o];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 
 namespace SharpGrad.NN;
@@ -9,6 +10,7 @@ namespace SharpGrad.NN;
 public static partial class Functional
 {
     /// <summary>y = x W^T + b over the last dim of x (<c>F.linear</c>), as one fused op and autograd node ("AddmmBackward0").</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         if (weight.NDim != 2)

@@ -38,6 +38,14 @@ public abstract class Chart
     /// <summary>Writes <see cref="ToSvg"/> to <paramref name="path"/> as UTF-8, atomically (<c>fig.savefig(path)</c>).</summary>
     public void Save(string path) => AtomicFile.WriteAllText(path, ToSvg());
 
+    /// <summary>Checks axis limits set by <c>XLim</c> / <c>YLim</c>: both finite and lo below hi.</summary>
+    private protected (double Lo, double Hi)? CheckLimits((double Lo, double Hi)? limits, string property)
+    {
+        if (limits is { } l && !(double.IsFinite(l.Lo) && double.IsFinite(l.Hi) && l.Lo < l.Hi))
+            throw new ArgumentException($"{Name}: {property} must be two finite numbers with lo < hi, got ({l.Lo}, {l.Hi})", property);
+        return limits;
+    }
+
     private protected void CheckSize()
     {
         if (Width < MinWidth || Height < MinHeight)

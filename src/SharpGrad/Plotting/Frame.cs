@@ -21,6 +21,7 @@ internal sealed class Frame
     private readonly double _legendWidth;
     private string[]? _categories;
     private bool _rotateCategories;
+    private bool _clip;
 
     public Frame(Chart chart, IEnumerable<LegendEntry> legend)
     {
@@ -74,12 +75,17 @@ internal sealed class Frame
             : Ticks.Linear(yLo, yHi, maxIntervals, a => Spacing(a, plotHeight) >= TickFont + 8, marginLo, marginHi);
     }
 
-    /// <summary>Lays out numeric x and y axes covering the data ranges.</summary>
-    public void LayoutNumeric(double xLo, double xHi, double yLo, double yHi, bool logY)
+    /// <summary>
+    /// Lays out numeric x and y axes covering the data ranges, with 5% margins; an axis given fixed limits
+    /// (<paramref name="fixedX"/>, <paramref name="fixedY"/>) gets no margin and its data are clipped to the plot area.
+    /// </summary>
+    public void LayoutNumeric(double xLo, double xHi, double yLo, double yHi, bool logY, bool fixedX = false, bool fixedY = false)
     {
+        _clip = fixedX || fixedY;
         Top = TopEdge();
         Bottom = _chart.Height - (TickLength + 3 + TickFont + 8 + (Has(_chart.XLabel) ? LabelFont + 10 : 0));
-        LayoutY(yLo, yHi, logY);
+        double yMargin = fixedY ? 0 : 0.05, xMargin = fixedX ? 0 : 0.05;
+        LayoutY(yLo, yHi, logY, yMargin, yMargin);
         Left = LeftEdge();
         double rightMargin = RightMargin(16);
         for (int pass = 0; pass < 2; pass++)
@@ -87,7 +93,7 @@ internal sealed class Frame
             Right = _chart.Width - rightMargin;
             double plotWidth = Right - Left;
             X = Ticks.Linear(xLo, xHi, (int)(plotWidth / 75),
-                a => Spacing(a, plotWidth) >= a.MaxLabelWidth(TickFont) + 12);
+                a => Spacing(a, plotWidth) >= a.MaxLabelWidth(TickFont) + 12, xMargin, xMargin);
             // The last tick label is centred on its tick near the right edge: keep its right half inside the picture.
             double needed = X.Labels[^1].Width(TickFont) / 2 + 4 - (Right - PX(X.Ticks[^1]));
             if (needed <= rightMargin) break;
@@ -130,9 +136,15 @@ internal sealed class Frame
     {
         var svg = new Svg(_chart.Width, _chart.Height);
         DrawGrid(svg);
+        // With fixed axis limits the data are clipped to the plot area by a nested svg viewport (no ids needed, so
+        // several charts can share one document).
+        if (_clip)
+            svg.Open("svg", $"x=\"{Svg.N(Left)}\" y=\"{Svg.N(Top)}\" width=\"{Svg.N(Right - Left)}\" height=\"{Svg.N(Bottom - Top)}\" " +
+                $"viewBox=\"{Svg.N(Left)} {Svg.N(Top)} {Svg.N(Right - Left)} {Svg.N(Bottom - Top)}\" overflow=\"hidden\"");
         svg.Open("g", "class=\"data\"");
         drawData(svg);
         svg.Close("g");
+        if (_clip) svg.Close("svg");
         DrawAxes(svg);
         DrawTexts(svg);
         DrawLegend(svg);

@@ -20,6 +20,20 @@ public sealed class LineChart : Chart
     /// <summary>Log-scale y axis (<c>ax.set_yscale("log")</c>); every finite y must then be positive.</summary>
     public bool LogY { get; set; }
 
+    /// <summary>
+    /// Fixed x-axis limits (<c>ax.set_xlim(lo, hi)</c>): the axis spans exactly [lo, hi] and what lies outside is clipped.
+    /// Null (the default) fits the axis to the data with 5% margins.
+    /// </summary>
+    public (double Lo, double Hi)? XLim { get => _xLim; set => _xLim = CheckLimits(value, nameof(XLim)); }
+
+    /// <summary>
+    /// Fixed y-axis limits (<c>ax.set_ylim(lo, hi)</c>): the axis spans exactly [lo, hi] (a log axis rounds out to whole
+    /// decades) and what lies outside is clipped. Null (the default) fits the axis to the data with 5% margins.
+    /// </summary>
+    public (double Lo, double Hi)? YLim { get => _yLim; set => _yLim = CheckLimits(value, nameof(YLim)); }
+
+    private (double Lo, double Hi)? _xLim, _yLim;
+
     /// <summary>The number of series added so far.</summary>
     public int Count => _plot.Series.Count;
 
@@ -47,7 +61,7 @@ public sealed class LineChart : Chart
     public override string ToSvg()
     {
         CheckSize();
-        return _plot.Render(this, LogY);
+        return _plot.Render(this, LogY, XLim, YLim);
     }
 
     internal static double[] Indices(int n)

@@ -27,8 +27,11 @@ internal sealed class XYPlot(string name)
 
     private static bool Finite(double x, double y) => double.IsFinite(x) && double.IsFinite(y);
 
-    public string Render(Chart chart, bool logY)
+    /// <summary>Renders the series; <paramref name="xLim"/> and <paramref name="yLim"/>, when given, replace the data ranges.</summary>
+    public string Render(Chart chart, bool logY, (double Lo, double Hi)? xLim = null, (double Lo, double Hi)? yLim = null)
     {
+        if (logY && yLim is { Lo: <= 0 } bad)
+            throw new InvalidOperationException($"{name}: log-scale y needs positive limits, but YLim is ({bad.Lo}, {bad.Hi})");
         double xLo = double.PositiveInfinity, xHi = double.NegativeInfinity, yLo = double.PositiveInfinity, yHi = double.NegativeInfinity;
         foreach (var s in Series)
         {
@@ -45,12 +48,14 @@ internal sealed class XYPlot(string name)
         }
         if (xLo > xHi) { xLo = 0; xHi = 1; }
         if (yLo > yHi) { yLo = logY ? 1 : 0; yHi = logY ? 10 : 1; }
+        if (xLim is { } xl) (xLo, xHi) = xl;
+        if (yLim is { } yl) (yLo, yHi) = yl;
 
         var legend = new List<LegendEntry>();
         foreach (var s in Series)
             if (!string.IsNullOrEmpty(s.Label)) legend.Add(new LegendEntry(s.Label, s.Color, s.Markers ? LegendKind.Marker : LegendKind.Line));
         var frame = new Frame(chart, legend);
-        frame.LayoutNumeric(xLo, xHi, yLo, yHi, logY);
+        frame.LayoutNumeric(xLo, xHi, yLo, yHi, logY, xLim is not null, yLim is not null);
         return frame.Render(svg =>
         {
             // Markers first, so fitted lines stay visible on top of dense point clouds.

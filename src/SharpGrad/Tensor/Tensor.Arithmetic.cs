@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -7,6 +8,7 @@ namespace SharpGrad;
 public partial class Tensor
 {
     /// <summary>Element-wise sum with broadcasting (<c>torch.add</c>, <c>a + b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Add(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Add, "add", this, other);
@@ -14,6 +16,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise difference with broadcasting (<c>torch.sub</c>, <c>a - b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Sub(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Sub, "sub", this, other);
@@ -21,6 +24,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise product with broadcasting (<c>torch.mul</c>, <c>a * b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Mul(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Mul, "mul", this, other);
@@ -28,6 +32,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise true division with broadcasting; integers give float32 (<c>torch.div</c>, <c>a / b</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Div(Tensor other)
     {
         var y = BinaryForward(BinaryKind.Div, "div", this, other);
@@ -42,6 +47,7 @@ public partial class Tensor
     }
 
     /// <summary>Element-wise power with a scalar exponent (<c>x ** p</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Pow(double exponent)
     {
         var e = NumberLike(exponent, this);
@@ -124,7 +130,7 @@ public partial class Tensor
     public static Tensor operator /(long s, Tensor a) => IntScalarLike(s, a).Div(a);
 
     /// <summary>A 0-d tensor holding a float scalar, in the tensor's dtype when that is floating point, else float32.</summary>
-    internal static Tensor ScalarLike(double value, Tensor like) => Full([], value, like.DType.IsFloatingPoint() ? like.DType : DType.Float32);
+    internal static Tensor ScalarLike(double value, Tensor like) => Scalar(value, like.DType.IsFloatingPoint() ? like.DType : DType.Float32);
 
     /// <summary>
     /// A 0-d tensor for a scalar that C# passes as a double: an integral value next to an integer or bool
@@ -136,7 +142,16 @@ public partial class Tensor
             : ScalarLike(value, like);
 
     /// <summary>A 0-d tensor holding an integer scalar, in the tensor's dtype (bool tensors give int64).</summary>
-    internal static Tensor IntScalarLike(long value, Tensor like) => Full([], value, like.DType == DType.Bool ? DType.Int64 : like.DType);
+    internal static Tensor IntScalarLike(long value, Tensor like) => Scalar(value, like.DType == DType.Bool ? DType.Int64 : like.DType);
+
+    /// <summary>A 0-d tensor holding <paramref name="value"/> converted to <paramref name="dtype"/> as <c>Full([], value, dtype)</c> does, built directly.</summary>
+    internal static Tensor Scalar(double value, DType dtype) => new(dtype switch
+    {
+        DType.Float32 => new Storage<float>([(float)value]),
+        DType.Float64 => new Storage<double>([value]),
+        DType.Int64 => new Storage<long>([ElementWise.Convert<double, long>(value)]),
+        _ => new Storage<bool>([value != 0]),
+    }, Layout.Scalar);
 
     /// <summary>
     /// The dtype of a binary op's result: PyTorch promotion, where a 0-d operand does not widen a
@@ -144,6 +159,7 @@ public partial class Tensor
     /// higher kind decides the type (int64 or bool tensor * float64 0-d tensor is float64). Plain
     /// .NET scalars arrive as float32 0-d tensors for non-float tensors (<see cref="ScalarLike"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static DType ResultType(Tensor a, Tensor b)
     {
         bool aScalar = a.NDim == 0, bScalar = b.NDim == 0;
@@ -158,6 +174,7 @@ public partial class Tensor
         return DTypeInfo.Promote(a.DType, b.DType);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor BinaryForward(BinaryKind kind, string op, Tensor a, Tensor b)
     {
         var dtype = ResultType(a, b);
@@ -166,7 +183,7 @@ public partial class Tensor
         var shape = Core.Shape.Broadcast(op, a.Layout.Sizes, b.Layout.Sizes);
         var ac = a.CastRaw(dtype);
         var bc = b.CastRaw(dtype);
-        var y = Alloc(shape, dtype);
+        var y = AllocLike(shape, dtype, a.Layout, b.Layout);
         Dispatch.Binary(kind, ac.Storage, ac.Layout.BroadcastTo(shape), bc.Storage, bc.Layout.BroadcastTo(shape), y.Storage, y.Layout);
         return y;
     }
@@ -175,6 +192,7 @@ public partial class Tensor
     {
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) =>
         [
             NeedsInputGrad(0) ? g.SumToSize(aShape) : null,
@@ -196,13 +214,40 @@ public partial class Tensor
 
         public override string Name => "MulBackward0";
 
-        protected internal override Tensor?[] Backward(Tensor g) =>
-        [
-            NeedsInputGrad(0) ? (g * _b.Unpack(this, "other")).SumToSize(_aShape) : null,
-            NeedsInputGrad(1) ? (g * _a.Unpack(this, "self")).SumToSize(_bShape) : null,
-        ];
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        protected internal override Tensor?[] Backward(Tensor g)
+        {
+            Tensor? ga = null, gb = null;
+            if (NeedsInputGrad(0))
+            {
+                var b = _b.Unpack(this, "other");
+                ga = SumOfProductsTo(g, b, _aShape) ?? (g * b).SumToSize(_aShape);
+            }
+            if (NeedsInputGrad(1))
+            {
+                var a = _a.Unpack(this, "self");
+                gb = SumOfProductsTo(g, a, _bShape) ?? (g * a).SumToSize(_bShape);
+            }
+            return [ga, gb];
+        }
 
         protected internal override void ReleaseSaved() { _a.Release(); _b.Release(); }
+    }
+
+    /// <summary>
+    /// <c>(g * other).SumToSize(shape)</c> for a one-element <paramref name="shape"/> (the gradient of a scalar factor,
+    /// as in <c>w * x</c> with a 0-d <c>w</c>), computed without the product tensor and with the same bits; null when
+    /// the composite must run: while recording (higher-order gradients), or for broadcasting, mixed dtypes or strides.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Tensor? SumOfProductsTo(Tensor g, Tensor other, int[] shape)
+    {
+        if (GradMode.IsEnabled || shape.Length > g.NDim || g.DType != other.DType || !g.DType.IsFloatingPoint()) return null;
+        foreach (int s in shape) if (s != 1) return null;
+        if (g.Layout.Numel < 2 || !SameSizes(g.Layout.Sizes, other.Layout.Sizes)) return null;
+        if (Dispatch.SumOfProducts(g.Storage, g.Layout, other.Storage, other.Layout) is not double sum) return null;
+        var scalar = Scalar(sum, g.DType);
+        return shape.Length == 0 ? scalar : scalar.WithLayout(Layout.Contiguous(shape));
     }
 
     private sealed class DivBackward0(Tensor a, Tensor b) : Node
@@ -213,6 +258,7 @@ public partial class Tensor
 
         public override string Name => "DivBackward0";
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var b = _b.Unpack(this, "other");
@@ -232,11 +278,13 @@ public partial class Tensor
 
         public override string Name => "PowBackward0";
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             if (exponent == 0) return [ZerosLike(g)];
             var x = _x.Unpack(this, "self");
-            return [g * (exponent * x.Pow(exponent - 1))];
+            // x ** 1 is x exactly, so x ** 2 (Square) needs no second power.
+            return [g * (exponent * (exponent == 2 ? x : x.Pow(exponent - 1)))];
         }
 
         protected internal override void ReleaseSaved() => _x.Release();

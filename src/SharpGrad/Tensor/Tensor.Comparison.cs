@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Kernels;
 
@@ -98,6 +99,7 @@ public partial class Tensor
     /// <summary>Clamp with an upper bound only (<c>torch.clamp_max</c>).</summary>
     public Tensor ClampMax(double max) => Clamp(null, max);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor Compare(CompareKind kind, string op, Tensor other)
     {
         var shape = Core.Shape.Broadcast(op, Layout.Sizes, other.Layout.Sizes);
@@ -105,7 +107,7 @@ public partial class Tensor
         if (dtype == DType.Bool) dtype = DType.Int64;
         var a = CastRaw(dtype);
         var b = other.CastRaw(dtype);
-        var y = Alloc(shape, DType.Bool);
+        var y = AllocLike(shape, DType.Bool, a.Layout, b.Layout);
         Dispatch.Compare(kind, a.Storage, a.Layout.BroadcastTo(shape), b.Storage, b.Layout.BroadcastTo(shape), y.Buffer<bool>(), y.Layout);
         return y;
     }

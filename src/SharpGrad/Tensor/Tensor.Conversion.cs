@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -64,6 +65,7 @@ public partial class Tensor
     public float[] ToArray() => ToArray<float>();
 
     /// <summary>A converted copy (or this tensor if the dtype matches), outside autograd.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal Tensor CastRaw(DType dtype)
     {
         if (dtype == DType) return this;
@@ -97,6 +99,7 @@ public partial class Tensor
     }
 
     /// <summary>The layout of <paramref name="t"/> broadcast to <paramref name="sizes"/>, checking that it broadcasts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Layout BroadcastLayout(string op, Tensor t, int[] sizes)
     {
         if (t.Layout.Sizes.AsSpan().SequenceEqual(sizes)) return t.Layout;

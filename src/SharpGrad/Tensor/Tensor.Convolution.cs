@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SharpGrad.Core;
 using SharpGrad.Graph;
 using SharpGrad.Kernels;
 
@@ -92,6 +93,23 @@ public partial class Tensor
         return c.IsContiguous() ? c : c.CloneRaw();
     }
 
+    /// <summary>
+    /// A new contiguous tensor whose elements are not zeroed, for kernels that write every one of them (convolution and
+    /// pooling outputs): skipping the clear saves a pass over the large buffers of image batches.
+    /// </summary>
+    private static Tensor AllocOverwritten(int[] sizes, DType dtype)
+    {
+        int n = Core.Shape.Numel(sizes);
+        Storage storage = dtype switch
+        {
+            DType.Float32 => new Storage<float>(GC.AllocateUninitializedArray<float>(n)),
+            DType.Float64 => new Storage<double>(GC.AllocateUninitializedArray<double>(n)),
+            DType.Int64 => new Storage<long>(GC.AllocateUninitializedArray<long>(n)),
+            _ => throw new ArgumentException($"AllocOverwritten: unsupported dtype {dtype.TorchName()}"),
+        };
+        return new Tensor(storage, Layout.Contiguous(sizes));
+    }
+
     /// <summary>The batched convolution y = conv(x, w) + b for a checked geometry; records ConvolutionBackward0.</summary>
     private static Tensor Conv2dCore(Tensor x, Tensor w, Tensor? b, ConvGeometry geo)
     {
@@ -99,7 +117,7 @@ public partial class Tensor
         var xc = DenseRaw(x, dtype);
         var wc = DenseRaw(w, dtype);
         var bc = b is null ? null : DenseRaw(b, dtype);
-        var y = Alloc([geo.N, geo.O, geo.OH, geo.OW], dtype);
+        var y = AllocOverwritten([geo.N, geo.O, geo.OH, geo.OW], dtype);
         Kernels.Convolution.Forward(xc.Storage, xc.Layout.Offset, wc.Storage, wc.Layout.Offset, bc?.Storage, bc?.Layout.Offset ?? 0, y.Storage, geo);
         if (!NeedsGrad(x, w) && !(b is not null && NeedsGrad(b))) return y;
         var node = new ConvolutionBackward0(x, w, b is not null, geo);
@@ -112,20 +130,33 @@ public partial class Tensor
         var dtype = w.DType;
         var dyc = DenseRaw(dy, dtype);
         var wc = DenseRaw(w, dtype);
-        var dx = Alloc([geo.N, geo.C, geo.H, geo.W], dtype);
+        var dx = AllocOverwritten([geo.N, geo.C, geo.H, geo.W], dtype);
         Kernels.Convolution.InputGrad(dyc.Storage, dyc.Layout.Offset, wc.Storage, wc.Layout.Offset, dx.Storage, geo);
         return NeedsGrad(dy, w) ? Record(dx, new ConvInputGradBackward(dy, w, geo), dy, w) : dx;
     }
 
-    /// <summary>Gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch; differentiable in x and dy.</summary>
-    private static Tensor Conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry geo)
+    /// <summary>
+    /// Gradient of conv(x, w) with respect to w for output gradient dy, summed over the batch; differentiable in x and dy.
+    /// A given <paramref name="biasGrad"/> ([O], outside autograd) is filled with the bias gradient in the same pass over dy.
+    /// </summary>
+    private static Tensor Conv2dWeightGrad(Tensor x, Tensor dy, ConvGeometry geo, Tensor? biasGrad = null)
     {
         var dtype = x.DType;
         var xc = DenseRaw(x, dtype);
         var dyc = DenseRaw(dy, dtype);
         var dw = Alloc([geo.O, geo.Cg, geo.KH, geo.KW], dtype);
-        Kernels.Convolution.WeightGrad(xc.Storage, xc.Layout.Offset, dyc.Storage, dyc.Layout.Offset, dw.Storage, geo);
+        Kernels.Convolution.WeightGrad(xc.Storage, xc.Layout.Offset, dyc.Storage, dyc.Layout.Offset, dw.Storage, geo, biasGrad?.Storage);
         return NeedsGrad(x, dy) ? Record(dw, new ConvWeightGradBackward(x, dy, geo), x, dy) : dw;
+    }
+
+    /// <summary>Gradient of conv(x, w) + b with respect to b: dy summed over N, OH, OW (a Sum op when dy itself needs a gradient).</summary>
+    private static Tensor Conv2dBiasGrad(Tensor dy, ConvGeometry geo)
+    {
+        if (NeedsGrad(dy)) return dy.Sum([0, 2, 3]);
+        var dyc = DenseRaw(dy, dy.DType);
+        var db = Alloc([geo.O], dy.DType);
+        Kernels.Convolution.BiasGrad(dyc.Storage, dyc.Layout.Offset, db.Storage, geo);
+        return db;
     }
 
     /// <summary>
@@ -151,9 +182,12 @@ public partial class Tensor
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var gx = NeedsInputGrad(0) ? Conv2dInputGrad(g, _w.Unpack(this, "weight"), _geo) : null;
-            var gw = NeedsInputGrad(1) ? Conv2dWeightGrad(_x.Unpack(this, "input"), g, _geo) : null;
+            bool wantBias = _hasBias && NeedsInputGrad(2);
+            // Without a graph to record, the weight-gradient pass also sums dy for the bias (same bits as Conv2dBiasGrad).
+            var fusedBias = wantBias && NeedsInputGrad(1) && !NeedsGrad(g) ? Alloc([_geo.O], g.DType) : null;
+            var gw = NeedsInputGrad(1) ? Conv2dWeightGrad(_x.Unpack(this, "input"), g, _geo, fusedBias) : null;
             if (!_hasBias) return [gx, gw];
-            return [gx, gw, NeedsInputGrad(2) ? g.Sum([0, 2, 3]) : null];
+            return [gx, gw, wantBias ? fusedBias ?? Conv2dBiasGrad(g, _geo) : null];
         }
 
         protected internal override void ReleaseSaved() { _x.Release(); _w.Release(); }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
 
@@ -217,6 +218,7 @@ public partial class Tensor
         lock (s_defaultGenerator) body(s_defaultGenerator);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] CheckSize(string op, int[] size)
     {
         foreach (int s in size)

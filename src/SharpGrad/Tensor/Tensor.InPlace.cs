@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Kernels;
 
@@ -123,6 +124,7 @@ public partial class Tensor
         return this;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor BinaryInPlace(BinaryKind kind, string op, Tensor other, Func<Tensor, Tensor, Tensor> outOfPlace)
     {
         CheckInPlaceOnLeaf(op);
@@ -132,7 +134,7 @@ public partial class Tensor
         if (resultType.IsFloatingPoint() && !DType.IsFloatingPoint() || DType == DType.Bool && resultType != DType.Bool)
             throw new ArgumentException($"{op}: result type {resultType.TorchName()} can't be cast to the desired output type {DType.TorchName()}");
         var layout = BroadcastLayout(op, other, Layout.Sizes);
-        if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad)) return Rebase(op, old => outOfPlace(old, other));
+        if (GradMode.IsEnabled && (RequiresGrad || other.RequiresGrad)) return RebaseBinary(op, other, outOfPlace);
         var b = other;
         if (ReferenceEquals(b.Storage, Storage) && !ReferenceEquals(b.Layout, Layout)) { b = b.CloneRaw(); layout = BroadcastLayout(op, b, Layout.Sizes); }
         if (b.DType != DType) { b = b.CastRaw(DType); layout = BroadcastLayout(op, b, Layout.Sizes); }
@@ -140,6 +142,9 @@ public partial class Tensor
         BumpVersion();
         return this;
     }
+
+    // A method of its own so that the closure is only allocated on this path, not on every in-place call.
+    private Tensor RebaseBinary(string op, Tensor other, Func<Tensor, Tensor, Tensor> outOfPlace) => Rebase(op, old => outOfPlace(old, other));
 
     /// <summary>
     /// An in-place op inside autograd: the op is recorded out of place on a copy of the old value,
@@ -165,6 +170,7 @@ public partial class Tensor
     }
 
     /// <summary>Refuses to write into a tensor where several elements alias one memory location (an expanded view).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void CheckNoInternalOverlap(string op)
     {
         for (int d = 0; d < NDim; d++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -14,6 +15,7 @@ public partial class Tensor
     /// differ (or are bool) take the composite <c>x.MatMul(w.T) + b</c>, so promotion and error messages stay
     /// those of matmul and add.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor LinearFused(Tensor x, Tensor w, Tensor? b)
     {
         if (x.DType != w.DType || x.DType == DType.Bool || (b is not null && b.DType != x.DType))

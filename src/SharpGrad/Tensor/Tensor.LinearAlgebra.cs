@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -46,6 +47,7 @@ public partial class Tensor
     }
 
     /// <summary>Product of two matrices [n, k] x [k, p] (<c>torch.mm</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Mm(Tensor other)
     {
         CheckMatMulTypes("mm", this, other);
@@ -119,6 +121,7 @@ public partial class Tensor
 
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             bool batched = g.NDim == 3;

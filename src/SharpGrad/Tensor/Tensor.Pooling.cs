@@ -61,8 +61,8 @@ public partial class Tensor
         var geo = PoolGeometryOf("max_pool2d", input, kernelSize, stride ?? kernelSize, padding ?? (0, 0), dilation ?? (1, 1), ceilMode);
         var outShape = PooledShape(input, geo);
         var x = DenseRaw(input, input.DType);
-        var y = Alloc(outShape, input.DType);
-        var indices = Alloc(outShape, DType.Int64);
+        var y = AllocOverwritten(outShape, input.DType);
+        var indices = AllocOverwritten(outShape, DType.Int64);
         Pooling.MaxForward(x.Storage, x.Layout.Offset, y.Storage, indices.Buffer<long>(), geo);
         if (NeedsGrad(input)) Record(y, new MaxPool2DWithIndicesBackward0(indices, input.Layout.Sizes, geo), input);
         return (y, indices);
@@ -158,7 +158,7 @@ public partial class Tensor
     private static Tensor MaxPoolScatter(Tensor g, Tensor indices, int[] inputShape, PoolGeometry geo)
     {
         var gc = DenseRaw(g, g.DType);
-        var dx = Alloc(inputShape, g.DType);
+        var dx = AllocOverwritten(inputShape, g.DType);
         Pooling.MaxScatter(gc.Storage, gc.Layout.Offset, indices.Buffer<long>(), dx.Storage, geo);
         return NeedsGrad(g) ? Record(dx, new MaxPoolScatterBackward(indices, geo), g) : dx;
     }
@@ -166,7 +166,7 @@ public partial class Tensor
     private static Tensor AvgPoolCore(Tensor input, PoolGeometry geo, bool countIncludePad)
     {
         var x = DenseRaw(input, input.DType);
-        var y = Alloc(PooledShape(input, geo), input.DType);
+        var y = AllocOverwritten(PooledShape(input, geo), input.DType);
         Pooling.AvgForward(x.Storage, x.Layout.Offset, y.Storage, geo, countIncludePad);
         return NeedsGrad(input) ? Record(y, new AvgPool2DBackward0(input.Layout.Sizes, geo, countIncludePad), input) : y;
     }

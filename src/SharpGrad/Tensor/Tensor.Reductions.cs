@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 using SharpGrad.Kernels;
@@ -78,32 +79,58 @@ public partial class Tensor
     /// <summary>Standard deviation over several dims with a given correction (<c>torch.std(x, dims, correction=c)</c>).</summary>
     public Tensor Std(int[] dims, int correction = 1, bool keepDim = false) => Var(dims, correction, keepDim).Sqrt();
 
-    private int[] AllDims() => Enumerable.Range(0, NDim).ToArray();
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int[] AllDims()
+    {
+        var dims = new int[NDim];
+        for (int d = 0; d < dims.Length; d++) dims[d] = d;
+        return dims;
+    }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] NormalizeDims(string op, int[] dims)
     {
-        var result = new SortedSet<int>();
-        foreach (int d in dims)
-            if (!result.Add(Core.Shape.NormalizeDim(op, d, NDim)))
-                throw new ArgumentException($"{op}: dim {d} appears multiple times in the list of dims {Core.Shape.Format(dims)}");
-        return NDim == 0 ? [] : [.. result];
+        // Sorted, without duplicates (an insertion sort: there are at most a handful of dims).
+        var result = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++)
+        {
+            int d = Core.Shape.NormalizeDim(op, dims[i], NDim), j = i;
+            for (int k = 0; k < i; k++)
+                if (result[k] == d)
+                    throw new ArgumentException($"{op}: dim {dims[i]} appears multiple times in the list of dims {Core.Shape.Format(dims)}");
+            while (j > 0 && result[j - 1] > d) { result[j] = result[j - 1]; j--; }
+            result[j] = d;
+        }
+        return NDim == 0 ? [] : result;
     }
 
     /// <summary>Input sizes with the reduced dims set to 1 (keepDim) or removed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int[] ReducedShape(int[] dims, bool keepDim)
     {
-        var sizes = new List<int>();
-        for (int d = 0; d < NDim; d++)
+        if (keepDim)
         {
-            if (Array.IndexOf(dims, d) < 0) sizes.Add(Layout.Sizes[d]);
-            else if (keepDim) sizes.Add(1);
+            var kept = (int[])Layout.Sizes.Clone();
+            foreach (int d in dims) kept[d] = 1;
+            return kept;
         }
-        return [.. sizes];
+        var sizes = new int[NDim - dims.Length];
+        for (int d = 0, i = 0; d < NDim; d++)
+            if (Array.IndexOf(dims, d) < 0) sizes[i++] = Layout.Sizes[d];
+        return sizes;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor ReduceRaw(ReduceKind kind, int[] dims, bool keepDim, DType dtype)
     {
         var x = CastRaw(dtype);
+        if (dims.Length == NDim && !keepDim)
+        {
+            // Everything into one element: a 0-d result, read through stride 0 on every dim of the input.
+            var scalar = new Tensor(Storage.Allocate(dtype, 1), Layout.Scalar);
+            Dispatch.Reduce(kind, x.Storage, x.Layout, scalar.Storage, new Layout(Layout.Sizes, new int[NDim], 0));
+            return scalar;
+        }
         var kept = ReducedShape(dims, true);
         var y = Alloc(kept, dtype);
         var strides = Core.Shape.ContiguousStrides(kept);
@@ -112,6 +139,7 @@ public partial class Tensor
         return keepDim ? y : y.WithLayout(Layout.Contiguous(ReducedShape(dims, false)));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor Reduction(ReduceKind kind, int[] dims, bool keepDim, string name)
     {
         var dtype = DType.IsFloatingPoint() ? DType : DType.Int64;
@@ -119,6 +147,7 @@ public partial class Tensor
         return NeedsGrad(this) ? Record(y, new ExpandGradBackward(name, Layout.Sizes, dims, keepDim, 1), this) : y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor MeanOver(int[] dims, bool keepDim, string name)
     {
         if (!DType.IsFloatingPoint())
@@ -126,7 +155,7 @@ public partial class Tensor
         long count = 1;
         foreach (int d in dims) count *= Layout.Sizes[d];
         var y = ReduceRaw(ReduceKind.Sum, dims, keepDim, DType);
-        Dispatch.Binary(BinaryKind.Div, y.Storage, y.Layout, Full([], count == 0 ? double.NaN : count, DType).Storage,
+        Dispatch.Binary(BinaryKind.Div, y.Storage, y.Layout, Scalar(count == 0 ? double.NaN : count, DType).Storage,
             new Layout(y.Layout.Sizes, new int[y.NDim], 0), y.Storage, y.Layout);
         if (count == 0) Dispatch.Fill(y.Storage, y.Layout, double.NaN);
         return NeedsGrad(this) ? Record(y, new ExpandGradBackward(name, Layout.Sizes, dims, keepDim, count), this) : y;
@@ -202,6 +231,7 @@ public partial class Tensor
     {
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var kept = keepDim ? g : g.Reshape(KeptShape(inputShape, dims));
@@ -283,6 +313,7 @@ public partial class Tensor
         return y;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] KeptShape(int[] inputShape, int[] dims)
     {
         var kept = (int[])inputShape.Clone();

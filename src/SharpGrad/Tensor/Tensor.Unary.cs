@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Kernels;
 
@@ -42,6 +43,7 @@ public partial class Tensor
     public Tensor Sign() => Unary(UnaryKind.Sign, "SignBackward0", (g, x, y) => ZerosLike(g), saveInput: false);
 
     /// <summary>Applies a kernel and, when recording, a backward rule written with tensor ops.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor Unary(UnaryKind kind, string name, Func<Tensor, Tensor?, Tensor?, Tensor> backward, bool saveInput = true, bool saveResult = false)
     {
         var x = this;
@@ -69,6 +71,7 @@ public partial class Tensor
 
         public override string Name => _name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             ThrowIfReleased();

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 
@@ -23,6 +24,7 @@ public partial class Tensor
     public Tensor ReshapeAs(Tensor other) => Reshape(other.Layout.Sizes);
 
     /// <summary>A view with other sizes when possible, otherwise a contiguous copy (<c>tensor.reshape</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Reshape(params int[] shape)
     {
         var sizes = Core.Shape.InferSize("reshape", shape, Numel(), Layout.Sizes);
@@ -83,9 +85,17 @@ public partial class Tensor
     }
 
     /// <summary>The transpose of a matrix, or the tensor itself below 2 dims (<c>tensor.T</c>; dims reversed for more than 2).</summary>
-    public Tensor T => NDim < 2 ? this : Permute(Enumerable.Range(0, NDim).Reverse().ToArray());
+    public Tensor T => NDim < 2 ? this : Permute(ReversedDims(NDim));
+
+    private static int[] ReversedDims(int rank)
+    {
+        var order = new int[rank];
+        for (int d = 0; d < rank; d++) order[d] = rank - 1 - d;
+        return order;
+    }
 
     /// <summary>Reorders the dimensions (<c>tensor.permute</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Permute(params int[] dims)
     {
         if (dims.Length != NDim)
@@ -112,6 +122,7 @@ public partial class Tensor
     }
 
     /// <summary>A view with size-1 dimensions stretched (stride 0) and new leading dims; -1 keeps a size (<c>tensor.expand</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Expand(params int[] sizes)
     {
         if (sizes.Length < NDim)
@@ -179,6 +190,7 @@ public partial class Tensor
     public Tensor Contiguous() => IsContiguous() ? this : Clone();
 
     /// <summary>A copy with its own contiguous storage, differentiable (<c>tensor.clone()</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Clone()
     {
         var y = Alloc(Layout.Sizes, DType);
@@ -187,6 +199,7 @@ public partial class Tensor
     }
 
     /// <summary>Sums a (broadcast) gradient down to <paramref name="shape"/>: leading dims and dims of size 1 in shape are summed (<c>tensor.sum_to_size</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor SumToSize(params int[] shape)
     {
         if (Layout.Sizes.AsSpan().SequenceEqual(shape)) return this;
@@ -204,6 +217,7 @@ public partial class Tensor
         return lead > 0 || !summed.Layout.Sizes.AsSpan().SequenceEqual(shape) ? summed.Reshape(shape) : summed;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor MakeView(Layout layout, string name, int[]? permutation = null)
     {
         var view = ViewOf(layout);
@@ -223,6 +237,7 @@ public partial class Tensor
     private sealed class ReshapeBackward(string name, int[] inputShape) : Node
     {
         public override string Name => name;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) => [g.Reshape(inputShape)];
     }
 
@@ -231,6 +246,7 @@ public partial class Tensor
     {
         public override string Name => name;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var inverse = new int[order.Length];
@@ -242,6 +258,7 @@ public partial class Tensor
     private sealed class ExpandBackward0(int[] inputShape) : Node
     {
         public override string Name => "ExpandBackward0";
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) => [g.SumToSize(inputShape)];
     }
 
@@ -249,6 +266,7 @@ public partial class Tensor
     internal sealed class PassBackward(string name) : Node
     {
         public override string Name => name;
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         protected internal override Tensor?[] Backward(Tensor g) => [g];
     }
 

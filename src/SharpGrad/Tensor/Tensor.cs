@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
 
@@ -14,10 +15,13 @@ public partial class Tensor
     private AccumulateGrad? _accumulator;
     private Tensor? _grad;
 
+    private DType _dtype; // Storage.DType, cached: it is a virtual call and every op asks for it several times
+
     internal Tensor(Storage storage, Layout layout)
     {
         Storage = storage;
         Layout = layout;
+        _dtype = storage.DType;
     }
 
     /// <summary>The buffer this tensor views (<c>tensor.untyped_storage()</c>).</summary>
@@ -27,7 +31,7 @@ public partial class Tensor
     public Layout Layout { get; private set; }
 
     /// <summary>Element type (<c>tensor.dtype</c>).</summary>
-    public DType DType => Storage.DType;
+    public DType DType => _dtype;
 
     /// <summary>Sizes of the dimensions, a fresh copy (<c>tensor.shape</c>).</summary>
     public int[] Shape => (int[])Layout.Sizes.Clone();
@@ -118,6 +122,7 @@ public partial class Tensor
             if (_grad is not null && (_grad.DType != value.DType || !_grad.Layout.Sizes.AsSpan().SequenceEqual(value.Layout.Sizes))) _grad = null;
             Storage = value.Storage;
             Layout = value.Layout;
+            _dtype = value.Storage.DType;
         }
     }
 
@@ -139,6 +144,7 @@ public partial class Tensor
     /// engine allocated <paramref name="g"/> during this pass and nothing else refers to it, so a leaf without a gradient
     /// can take the buffer itself instead of a copy.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void AccumulateGradient(Tensor g, bool owned = false)
     {
         if (!g.Layout.Sizes.AsSpan().SequenceEqual(Layout.Sizes))
@@ -161,21 +167,49 @@ public partial class Tensor
     /// <summary>True when autograd must record an op on these inputs.</summary>
     internal static bool NeedsGrad(Tensor a, Tensor b) => (a._requiresGrad || b._requiresGrad) && GradMode.IsEnabled;
 
+    // The methods every op runs through (recording, allocation, broadcasting, dispatch, the element-wise and reduction
+    // kernels, the backward engine) are marked AggressiveOptimization: the JIT compiles them fully optimised on first
+    // use instead of starting with unoptimised tier-0 code, which short training programs (a few hundred ms, as the
+    // course's small fits) would otherwise run in for most of their life.
+
     /// <summary>Makes <paramref name="result"/> the output of <paramref name="node"/>, whose inputs are <paramref name="inputs"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static Tensor Record(Tensor result, Node node, params Tensor[] inputs)
     {
+        bool any = false;
+        foreach (var t in inputs) any |= t._requiresGrad;
+        if (!any || !GradMode.IsEnabled) return result;
         var next = new Node?[inputs.Length];
         var meta = new (int[], DType)[inputs.Length];
-        bool any = false;
         for (int i = 0; i < inputs.Length; i++)
         {
             var t = inputs[i];
             meta[i] = (t.Layout.Sizes, t.DType);
-            if (!t._requiresGrad) continue;
-            next[i] = t.GradFn ?? t.GradAccumulator;
-            any = true;
+            if (t._requiresGrad) next[i] = t.GradFn ?? t.GradAccumulator;
         }
-        if (!any || !GradMode.IsEnabled) return result;
+        return Attach(result, node, next, meta);
+    }
+
+    /// <summary><see cref="Record(Tensor, Node, Tensor[])"/> for a one-input op, without the params array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor Record(Tensor result, Node node, Tensor a)
+    {
+        if (!a._requiresGrad || !GradMode.IsEnabled) return result;
+        return Attach(result, node, [a.GradFn ?? a.GradAccumulator], [(a.Layout.Sizes, a.DType)]);
+    }
+
+    /// <summary><see cref="Record(Tensor, Node, Tensor[])"/> for a two-input op, without the params array.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor Record(Tensor result, Node node, Tensor a, Tensor b)
+    {
+        if (!(a._requiresGrad || b._requiresGrad) || !GradMode.IsEnabled) return result;
+        return Attach(result, node,
+            [a._requiresGrad ? a.GradFn ?? a.GradAccumulator : null, b._requiresGrad ? b.GradFn ?? b.GradAccumulator : null],
+            [(a.Layout.Sizes, a.DType), (b.Layout.Sizes, b.DType)]);
+    }
+
+    private static Tensor Attach(Tensor result, Node node, Node?[] next, (int[], DType)[] meta)
+    {
         node.NextFunctions = next;
         node.InputMeta = meta;
         result.GradFn = node;
@@ -184,7 +218,25 @@ public partial class Tensor
     }
 
     /// <summary>A new, zero-filled, contiguous tensor (no autograd).</summary>
-    internal static Tensor Alloc(int[] sizes, DType dtype) => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), Layout.Contiguous(sizes));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor Alloc(int[] sizes, DType dtype)
+        => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
+
+    /// <summary>
+    /// A new, zero-filled, contiguous tensor of <paramref name="sizes"/> that shares <paramref name="a"/>'s or
+    /// <paramref name="b"/>'s layout when one of them is the canonical contiguous layout of those sizes (no autograd).
+    /// (Zero-filled on purpose: GC.AllocateUninitializedArray measured slower for these small, short-lived buffers.)
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor AllocLike(int[] sizes, DType dtype, Layout a, Layout b)
+    {
+        var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a
+            : b.IsCanonical && SameSizes(b.Sizes, sizes) ? b
+            : sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes);
+        return new(Storage.Allocate(dtype, layout.Numel), layout);
+    }
+
+    private static bool SameSizes(int[] x, int[] y) => ReferenceEquals(x, y) || x.AsSpan().SequenceEqual(y);
 
     /// <summary>The array behind this tensor's storage (index it through <see cref="Layout"/>).</summary>
     internal T[] Buffer<T>() where T : unmanaged => ((Storage<T>)Storage).Data;

@@ -19,13 +19,14 @@ internal static class FitCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var steps = CliOptions.Int("--steps", "Training steps, each on all points (default 100, as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of torch.optim.SGD (default 0.2)", 0.2);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (default 10: the 1-10-1 net)", 10);
-        var points = CliOptions.Int("--points", "Points in [-1, 1] (default 100)", 100, min: 2);
-        var every = CliOptions.Int("--every", "Save a frame every this many steps, at steps 0, every, 2*every, ... (default 5, as the course plots)", 5);
-        var frameSeconds = CliOptions.Positive("--frame-seconds", "Seconds each frame is shown in the animations (default 0.2)", 0.2);
+        var steps = CliOptions.Int("--steps", "Training steps, each on all points (as in the course)", 100);
+        var lr = CliOptions.Positive("--lr", "Learning rate of torch.optim.SGD", 0.2);
+        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units (10: the 1-10-1 net)", 10);
+        var points = CliOptions.Int("--points", "Points in [-1, 1]", 100, min: 2);
+        var every = CliOptions.Int("--every", "Save a frame every this many steps, at steps 0, every, 2*every, ... (5, as the course plots)", 5);
+        var frameSeconds = CliOptions.Positive("--frame-seconds", "Seconds each frame is shown in the animations", 0.2);
         var common = new CommonOptions();
+        var dashboard = new DashboardOptions();
         var command = new Command("fit",
             "Fit y = x^2 + 0.2 * noise with a 1-10-1 ReLU net and SGD lr 0.2 (course 002, 关系拟合); prints the net, its parameters " +
             "and the optimizer, writes a frame every 5 steps (frames/step-0005.svg ...) and an animated view (fit-animated.svg, fit.html)")
@@ -33,6 +34,7 @@ internal static class FitCommand
             steps, lr, hidden, points, every, frameSeconds,
         };
         common.AddTo(command);
+        dashboard.AddTo(command);
         command.SetAction(parse =>
         {
             var clock = Stopwatch.StartNew();
@@ -47,16 +49,25 @@ internal static class FitCommand
             var optimizer = new SGD(net.Parameters(), lr: rate);
             run.Log(optimizer.ToString());
 
-            var frames = new List<string>();
-            var labels = new List<string>();
-            Directory.CreateDirectory(run.PathOf("frames"));
-            var frameWriter = new FrameWriter(run, x, y, k, frames, labels);
+            var frameWriter = new FrameWriter(run, x, y, k);
+            Action<int, Tensor, double> onStep = frameWriter.Step;
+            using var live = dashboard.Begin(parse);
+            var observers = new Observers();
+            if (live is not null)
+            {
+                observers.Add(new DashboardCallback(live.Visdom, "MSE per step"));
+                var scatter = new FitScatter(live.Visdom, x, y);
+                onStep += scatter.Step;
+            }
             var history = run.WithProgress("fit", n, progress =>
-                Train(net, optimizer, x, y, n, new Observers(new ProgressCallback(progress, "step")), frameWriter.Step));
+                Train(net, optimizer, x, y, n, observers.Add(new ProgressCallback(progress, "step")), onStep));
 
             var final = Predict(net, x);
             double finalLoss = new MSELoss().Forward(final, y).Item();
+            var yLim = frameWriter.YRange(final);
+            var (frames, labels) = frameWriter.Save(yLim);
             var finalChart = Chart(x, y, final, $"after {history.Count} steps  Loss={finalLoss:F4}");
+            finalChart.YLim = yLim;
             finalChart.Save(run.PathOf("fit.svg"));
             double seconds = parse.GetValue(frameSeconds);
             run.SaveText("fit-animated.svg", FitAnimation.AnimatedSvg(frames, finalChart.Width, finalChart.Height, seconds));
@@ -73,6 +84,7 @@ internal static class FitCommand
             run.Metric("final_loss", finalLoss);
             run.Metric("frames", frames.Count);
             run.Finish(clock);
+            live?.Finish();
             return 0;
         });
         return command;
@@ -128,21 +140,58 @@ internal static class FitCommand
             .AddLine(x.Flatten(), prediction.Detach().Flatten(), "prediction");
 
     /// <summary>
-    /// Every <c>every</c> steps (t % every == 0, t counted from 0) saves frames/step-tttt.svg with the prediction of that
-    /// step and prints the course's <c>Loss=%.4f</c>.
+    /// Every <c>every</c> steps (t % every == 0, t counted from 0) keeps the prediction of that step and prints the
+    /// course's <c>Loss=%.4f</c>; <see cref="Save"/> then draws them all as frames/step-tttt.svg on the same axes.
     /// </summary>
-    private sealed class FrameWriter(RunContext run, Tensor x, Tensor y, int every, List<string> frames, List<string> labels)
+    private sealed class FrameWriter(RunContext run, Tensor x, Tensor y, int every)
     {
+        private readonly List<(int Step, Tensor Prediction, double Loss)> _kept = [];
+
         /// <summary>Called after step <paramref name="t"/> with the prediction it used and its loss.</summary>
         public void Step(int t, Tensor prediction, double loss)
         {
             if (t % every != 0) return;
-            string label = $"step {t}";
-            string svg = Chart(x, y, prediction, $"{label}  Loss={loss:F4}").ToSvg();
-            run.SaveText(Path.Combine("frames", $"step-{t:D4}.svg"), svg);
-            frames.Add(svg);
-            labels.Add(label);
-            run.Log($"{label}, Loss={loss:F4}");
+            _kept.Add((t, prediction.Detach().Clone(), loss));
+            run.Log($"step {t}, Loss={loss:F4}");
+        }
+
+        /// <summary>
+        /// The y range that holds the data and every kept prediction (and <paramref name="extra"/>), with 5% margins:
+        /// all frames share it, so the animation shows the line move rather than the axes.
+        /// </summary>
+        public (double Lo, double Hi) YRange(Tensor extra)
+        {
+            double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+            foreach (var t in _kept.Select(k => k.Prediction).Append(y).Append(extra))
+            {
+                foreach (double v in t.Flatten().ToArray<double>())
+                {
+                    if (!double.IsFinite(v)) continue;
+                    lo = Math.Min(lo, v);
+                    hi = Math.Max(hi, v);
+                }
+            }
+            if (!(lo < hi)) (lo, hi) = (lo - 1, lo + 1);
+            double margin = 0.05 * (hi - lo);
+            return (lo - margin, hi + margin);
+        }
+
+        /// <summary>Writes the frames with y limits <paramref name="yLim"/>; returns their SVG texts and labels.</summary>
+        public (List<string> Frames, List<string> Labels) Save((double Lo, double Hi) yLim)
+        {
+            Directory.CreateDirectory(run.PathOf("frames"));
+            var frames = new List<string>();
+            var labels = new List<string>();
+            foreach (var (t, prediction, loss) in _kept)
+            {
+                var chart = Chart(x, y, prediction, $"step {t}  Loss={loss:F4}");
+                chart.YLim = yLim;
+                string svg = chart.ToSvg();
+                run.SaveText(Path.Combine("frames", $"step-{t:D4}.svg"), svg);
+                frames.Add(svg);
+                labels.Add($"step {t}");
+            }
+            return (frames, labels);
         }
     }
 }

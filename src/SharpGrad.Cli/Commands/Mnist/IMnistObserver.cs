@@ -1,3 +1,5 @@
+using SharpGrad.Training;
+
 namespace SharpGrad.Cli.Commands.Mnist;
 
 /// <summary>What a run trains on and with, given to observers before the first step.</summary>
@@ -22,6 +24,9 @@ internal interface IMnistObserver
     /// <summary>Before the first step.</summary>
     void OnTrainStart(MnistRunInfo info) { }
 
+    /// <summary>Before the first batch of epoch <paramref name="epoch"/> (1-based).</summary>
+    void OnEpochStart(int epoch) { }
+
     /// <summary>After each optimizer step: the global step (1-based, counting across epochs) and the batch's mean loss.</summary>
     void OnTrainStep(long step, double loss) { }
 
@@ -35,6 +40,44 @@ internal interface IMnistObserver
     /// </summary>
     void OnTestEpoch(int epoch, double loss, double accuracy, Tensor images, Tensor predictions, Tensor targets) { }
 
-    /// <summary>After the last epoch (or the early stop): the epochs run and the final test accuracy (0..1).</summary>
-    void OnTrainEnd(int epochs, double accuracy) { }
+    /// <summary>
+    /// After the last epoch (or the early stop): the per-epoch history (train_loss, train_acc, test_loss, test_acc, seconds)
+    /// and the test accuracy (0..1) of the model that is kept (the best one under early stopping).
+    /// </summary>
+    void OnTrainEnd(History history, double accuracy) { }
+}
+
+/// <summary>
+/// Lets an <see cref="IFitCallback"/> (the hooks the other training commands and <see cref="SharpGrad.Training.Fit.Run"/> call) watch the mnist
+/// loop: steps become <c>OnBatchEnd</c>, each epoch's history row (train_loss, train_acc, test_loss, test_acc, seconds)
+/// becomes <c>OnEpochEnd</c>. A stop request from the callback is ignored: <c>--early-stop</c> decides when to stop.
+/// </summary>
+internal sealed class FitCallbackObserver(IFitCallback callback) : IMnistObserver
+{
+    private readonly Dictionary<string, double> _row = new(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public void OnEpochStart(int epoch) => callback.OnEpochStart(epoch);
+
+    /// <inheritdoc/>
+    public void OnTrainStep(long step, double loss) => callback.OnBatchEnd(checked((int)step), loss);
+
+    /// <inheritdoc/>
+    public void OnTrainEpoch(int epoch, double loss, double accuracy)
+    {
+        _row.Clear();
+        _row["train_loss"] = loss;
+        _row["train_acc"] = accuracy;
+    }
+
+    /// <inheritdoc/>
+    public void OnTestEpoch(int epoch, double loss, double accuracy, Tensor images, Tensor predictions, Tensor targets)
+    {
+        _row["test_loss"] = loss;
+        _row["test_acc"] = accuracy;
+        callback.OnEpochEnd(epoch, new Dictionary<string, double>(_row, StringComparer.Ordinal));
+    }
+
+    /// <inheritdoc/>
+    public void OnTrainEnd(History history, double accuracy) => callback.OnTrainEnd(history);
 }

@@ -79,9 +79,15 @@ internal sealed class MnistData
                 train = fashion ? new FashionMNIST(root, true, trainTransform, download: s.Download) : new MNIST(root, true, trainTransform, download: s.Download);
                 test = fashion ? new FashionMNIST(root, false, testTransform, download: s.Download) : new MNIST(root, false, testTransform, download: s.Download);
             }
-            catch (FileNotFoundException ex)
+            catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or FormatException)
             {
+                // Missing files, or files that are not MNIST-style IDX (IdxFormatException is a FormatException).
                 throw new UsageException($"--data: {OneLine(ex.Message)}");
+            }
+            catch (IOException ex) when (s.Download)
+            {
+                // A failed download is not a usage error (exit 1), but it is still reported on one line.
+                throw new IOException(OneLine(ex.Message), ex);
             }
             source = train.ImagesFile is { } file ? Path.GetDirectoryName(file) ?? root : root;
         }

@@ -69,6 +69,7 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
             for (int epoch = 1; epoch <= settings.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
+                foreach (var o in observers) o.OnEpochStart(epoch);
                 model.Train();
                 double lossSum = 0;
                 long correct = 0, seen = 0;
@@ -124,7 +125,7 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
             final = Evaluate(testLoader);
             run.Log($"Early stopping: restored the model of epoch {bestEpoch} (test accuracy {Percent(final.Accuracy)})");
         }
-        foreach (var o in observers) o.OnTrainEnd(epochsRun, final.Accuracy);
+        foreach (var o in observers) o.OnTrainEnd(history, final.Accuracy);
         return new MnistResult(history, final, epochsRun, bestEpoch, stopped, stepLosses, step);
     }
 

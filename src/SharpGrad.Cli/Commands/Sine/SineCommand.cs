@@ -18,14 +18,14 @@ internal static class SineCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var steps = CliOptions.Int("--steps", "Gradient-descent steps of each way (default 2000; the course's NumPy program runs 200000)", 2000);
-        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-derived and autograd ways, whose loss is a sum (default 1e-6)", 1e-6);
-        var rmspropLr = CliOptions.Positive("--rmsprop-lr", "Learning rate of RMSprop in the Linear(3, 1) way, whose loss is a mean (default 1e-4, the course's; " +
+        var steps = CliOptions.Int("--steps", "Gradient-descent steps of each way (the course's NumPy program runs 200000)", 2000);
+        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-derived and autograd ways, whose loss is a sum", 1e-6);
+        var rmspropLr = CliOptions.Positive("--rmsprop-lr", "Learning rate of RMSprop in the Linear(3, 1) way, whose loss is a mean (the course's; " +
             "it moves each weight about lr per step, too little to reach sin(x) in 2000 steps: 1e-3 does)", 1e-4);
         var way = CliOptions.Choice("--way", "Which of the course's three programs to run", "all", "all", "manual", "autograd", "module");
         var manual = new Option<bool>("--manual") { Description = "Run only the hand-derived gradients (the same as --way manual)" };
         var logEvery = CliOptions.Int("--log-every",
-            "Print the loss every this many steps; 0 keeps the course's intervals (20 for the first two programs, 10 for the third) (default 0)", 0, min: 0);
+            "Print the loss every this many steps; 0 keeps the course's intervals (20 for the first two programs, 10 for the third)", 0, min: 0);
         var common = new CommonOptions();
         var command = new Command("sine",
             "Fit y = a + b x + c x^2 + d x^3 to sin(x) three ways (course 003): hand-derived gradients, autograd, and Linear(3, 1) + " +

@@ -157,6 +157,8 @@ internal static class Engine
         var needed = capture is null ? null : NodesLeadingTo(capture.Keys, parents!);
         var pending = workspace.Pending;
         pending[rootNode] = rootGrad;
+        using var owners = new Ownership(createGraph);
+        owners.Hold(rootGrad);
         var ready = workspace.Ready;
         ready.Enqueue(rootNode);
 
@@ -167,12 +169,22 @@ internal static class Engine
             Tensor?[] inputGrads = [];
             if (pending.Remove(node, out var grad))
             {
-                if (capture is not null && capture.ContainsKey(node)) capture[node] = grad;
+                if (capture is not null && capture.ContainsKey(node)) { capture[node] = grad; owners.GiveAway(grad); }
                 if (needed is null || HasNeededChild(node, needed))
                 {
                     node.ThrowIfReleased();
-                    inputGrads = node.Backward(grad);
-                    if (!retainGraph && node is not AccumulateGrad) node.Release();
+                    if (node is AccumulateGrad accumulate)
+                    {
+                        bool owned = owners.IsSoleOwner(grad);
+                        if (owned) owners.GiveAway(grad); else owners.Drop(grad);
+                        accumulate.Variable.AccumulateGradient(grad, owned);
+                    }
+                    else
+                    {
+                        owners.Drop(grad);
+                        inputGrads = node.Backward(grad);
+                        if (!retainGraph) node.Release();
+                    }
                 }
             }
             var next = node.NextFunctions;
@@ -184,12 +196,67 @@ internal static class Engine
                 if (g is not null)
                 {
                     g = Validate(node, i, g);
-                    pending[child] = pending.TryGetValue(child, out var sum) ? sum + g : g;
+                    if (!pending.TryGetValue(child, out var sum)) { pending[child] = g; owners.Hold(g); }
+                    else if (owners.CanAddInto(sum, g)) sum.AddRaw(g);
+                    else
+                    {
+                        owners.Drop(sum);
+                        pending[child] = sum = sum + g;
+                        owners.Hold(sum);
+                    }
                 }
                 if (--CollectionsMarshal.GetValueRefOrNullRef(dependencies, child) == 0)
                     ready.Enqueue(child);
             }
         }
+    }
+
+    /// <summary>
+    /// Which gradient buffers the engine may reuse: a buffer allocated during this pass, covered exactly by one
+    /// contiguous tensor and held by one pending gradient only, is handed to a leaf's <c>Grad</c> without a copy and
+    /// accumulates further contributions in place. Anything older (the caller's gradient, tensors saved in the forward
+    /// pass), shared (AddBackward hands one tensor to both inputs), a view of a larger buffer, or recorded for
+    /// createGraph is copied as before. Buffers once given away keep their count, so they are never reused again.
+    /// </summary>
+    private sealed class Ownership(bool createGraph) : IDisposable
+    {
+        // The counts dictionary is kept per thread between passes (taken while a pass runs, so a nested pass gets its own).
+        [ThreadStatic] private static Dictionary<Core.Storage, int>? t_spare;
+
+        private readonly long _firstId = Core.Storage.LastId + 1;
+        private readonly Dictionary<Core.Storage, int> _holders = TakeSpare();
+
+        private static Dictionary<Core.Storage, int> TakeSpare()
+        {
+            var spare = t_spare ?? new(ReferenceEqualityComparer.Instance);
+            t_spare = null;
+            return spare;
+        }
+
+        public void Dispose()
+        {
+            _holders.Clear();
+            t_spare = _holders;
+        }
+
+        public void Hold(Tensor t) => _holders[t.Storage] = _holders.GetValueOrDefault(t.Storage) + 1;
+
+        public void Drop(Tensor t)
+        {
+            if (_holders.TryGetValue(t.Storage, out int n)) _holders[t.Storage] = n - 1;
+        }
+
+        /// <summary>Marks a buffer as owned elsewhere from now on (a leaf's gradient, a returned gradient).</summary>
+        public void GiveAway(Tensor t) => _holders[t.Storage] = int.MaxValue / 2;
+
+        /// <summary>True when <paramref name="t"/> is the only reference the pass made to a buffer it allocated itself.</summary>
+        public bool IsSoleOwner(Tensor t) =>
+            !createGraph && t.GradFn is null && t.Storage.Id >= _firstId && _holders.GetValueOrDefault(t.Storage) == 1
+            && t.Layout.IsContiguous && t.Layout.Offset == 0 && t.Layout.Numel == t.Storage.Length;
+
+        /// <summary>True when <paramref name="g"/> may be added into the pending sum in place.</summary>
+        public bool CanAddInto(Tensor sum, Tensor g) =>
+            IsSoleOwner(sum) && !ReferenceEquals(sum.Storage, g.Storage) && sum.DType == g.DType;
     }
 
     /// <summary>Checks a gradient returned by a node against its input's shape, and converts it to the input's dtype.</summary>

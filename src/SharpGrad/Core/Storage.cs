@@ -8,6 +8,23 @@ namespace SharpGrad.Core;
 /// </summary>
 public abstract class Storage
 {
+    private static long s_lastId;
+
+    /// <summary>Creates a storage with the next allocation number.</summary>
+    protected Storage()
+    {
+        Id = Interlocked.Increment(ref s_lastId);
+    }
+
+    /// <summary>
+    /// Allocation number, increasing over the process's lifetime: the backward engine uses it to tell buffers made
+    /// during a pass (which it may hand to a leaf's gradient without a copy) from older ones.
+    /// </summary>
+    internal long Id { get; }
+
+    /// <summary>The <see cref="Id"/> of the most recently created storage.</summary>
+    internal static long LastId => Interlocked.Read(ref s_lastId);
+
     /// <summary>Element type of the buffer.</summary>
     public abstract DType DType { get; }
 

@@ -63,13 +63,11 @@ public class Adagrad : Optimizer
                 // Groups added after construction get their state on first use.
                 if (state.Count == 0) Initialize(state, p, group);
                 double step = IncrementStep(state);
-                var g = DecayedGradient(p, grad, weightDecay, maximize, out _);
                 double clr = lr / (1 + (step - 1) * lrDecay);
-                var sum = state["sum"];
-                var scratch = g.Mul(g);
-                sum.Add_(scratch);
-                var std = sum.Sqrt().Add_(eps);
-                p.Sub_(scratch.Copy_(g).Div_(std).Mul_(clr));
+                if (FusedUpdates.IsFloat64("Adagrad", p))
+                    Tensor.FusedUpdate_<double, AdagradUpdate<double>>("Adagrad", new(clr, eps, weightDecay, maximize), p, grad, state["sum"]);
+                else
+                    Tensor.FusedUpdate_<float, AdagradUpdate<float>>("Adagrad", new(clr, eps, weightDecay, maximize), p, grad, state["sum"]);
             }
         }
     }

@@ -53,8 +53,7 @@ public class Adam : Optimizer
             foreach (var p in group.Params)
             {
                 if (p.Grad is not Tensor grad) continue;
-                var g = DecayedGradient(p, grad, weightDecay, h.Maximize, out _);
-                Update(p, g, StateFor(p), h);
+                Update("Adam", p, grad, StateFor(p), h, shrink: 1, weightDecay);
             }
         }
     }
@@ -72,8 +71,11 @@ public class Adam : Optimizer
         }
     }
 
-    /// <summary>The moment updates and the parameter step shared by Adam and AdamW, for the gradient <paramref name="g"/>.</summary>
-    internal static void Update(Tensor p, Tensor g, Dictionary<string, Tensor> state, Hyper h)
+    /// <summary>
+    /// One step of Adam or AdamW on <paramref name="p"/> in one fused pass: AdamW's decoupled decay (θ ← θ·<paramref name="shrink"/>),
+    /// Adam's L2 term (<paramref name="weightDecay"/>), the moment updates and the parameter step.
+    /// </summary>
+    internal static void Update(string op, Tensor p, Tensor grad, Dictionary<string, Tensor> state, Hyper h, double shrink, double weightDecay)
     {
         if (state.Count == 0)
         {
@@ -83,23 +85,12 @@ public class Adam : Optimizer
         }
         if (h.Amsgrad && !state.ContainsKey("max_exp_avg_sq")) state["max_exp_avg_sq"] = Tensor.ZerosLike(p);
         double step = IncrementStep(state);
-        var m = state["exp_avg"];
-        var v = state["exp_avg_sq"];
-
-        // m ← β₁m + (1 − β₁)g, written as a move of m toward g so that no temporary is needed.
-        m.Sub_(g).Mul_(h.Beta1).Add_(g);
-        var scratch = g.Mul(g);
-        v.Mul_(h.Beta2).Add_(scratch.Mul_(1 - h.Beta2));
-        var second = v;
-        if (h.Amsgrad)
-        {
-            second = state["max_exp_avg_sq"];
-            second.Copy_(second.Maximum(v));
-        }
-        double biasCorrection1 = 1 - Math.Pow(h.Beta1, step);
-        double biasCorrection2 = 1 - Math.Pow(h.Beta2, step);
-        var denom = second.Sqrt().Div_(Math.Sqrt(biasCorrection2)).Add_(h.Eps);
-        p.Sub_(scratch.Copy_(m).Div_(denom).Mul_(h.Lr / biasCorrection1));
+        var (m, v) = (state["exp_avg"], state["exp_avg_sq"]);
+        var vMax = h.Amsgrad ? state["max_exp_avg_sq"] : null;
+        if (FusedUpdates.IsFloat64(op, p))
+            Tensor.FusedUpdate_<double, AdamUpdate<double>>(op, new(shrink, weightDecay, h.Beta1, h.Beta2, h.Eps, step, h.Lr, h.Amsgrad, h.Maximize), p, grad, m, v, vMax);
+        else
+            Tensor.FusedUpdate_<float, AdamUpdate<float>>(op, new(shrink, weightDecay, h.Beta1, h.Beta2, h.Eps, step, h.Lr, h.Amsgrad, h.Maximize), p, grad, m, v, vMax);
     }
 
     /// <summary>PyTorch's argument checks for Adam and AdamW, in its order.</summary>

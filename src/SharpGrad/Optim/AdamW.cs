@@ -53,9 +53,7 @@ public class AdamW : Optimizer
             foreach (var p in group.Params)
             {
                 if (p.Grad is not Tensor grad) continue;
-                var g = h.Maximize ? grad.Neg() : grad;
-                if (weightDecay != 0) p.Mul_(1 - h.Lr * weightDecay);
-                Adam.Update(p, g, StateFor(p), h);
+                Adam.Update("AdamW", p, grad, StateFor(p), h, shrink: weightDecay != 0 ? 1 - h.Lr * weightDecay : 1, weightDecay: 0);
             }
         }
     }

@@ -65,28 +65,11 @@ public class RMSprop : Optimizer
                 if (centered && !state.ContainsKey("grad_avg")) state["grad_avg"] = Tensor.ZerosLike(p);
                 IncrementStep(state);
 
-                var g = DecayedGradient(p, grad, weightDecay, maximize, out _);
-                var squareAvg = state["square_avg"];
-                var scratch = g.Mul(g);
-                squareAvg.Mul_(alpha).Add_(scratch.Mul_(1 - alpha));
-                Tensor avg;
-                if (centered)
-                {
-                    var gradAvg = state["grad_avg"];
-                    gradAvg.Sub_(g).Mul_(alpha).Add_(g); // a ← αa + (1 − α)g as a move of a toward g
-                    avg = scratch.Copy_(gradAvg).Mul_(gradAvg).Mul_(-1).Add_(squareAvg).Sqrt();
-                }
-                else avg = squareAvg.Sqrt();
-                avg.Add_(eps);
-
-                scratch.Copy_(g).Div_(avg);
-                if (momentum > 0)
-                {
-                    var buf = state["momentum_buffer"];
-                    buf.Mul_(momentum).Add_(scratch);
-                    scratch.Copy_(buf);
-                }
-                p.Sub_(scratch.Mul_(lr));
+                var (squareAvg, gradAvg, buf) = (state["square_avg"], centered ? state["grad_avg"] : null, momentum > 0 ? state["momentum_buffer"] : null);
+                if (FusedUpdates.IsFloat64("RMSprop", p))
+                    Tensor.FusedUpdate_<double, RMSpropUpdate<double>>("RMSprop", new(lr, alpha, eps, weightDecay, momentum, centered, maximize), p, grad, squareAvg, gradAvg, buf);
+                else
+                    Tensor.FusedUpdate_<float, RMSpropUpdate<float>>("RMSprop", new(lr, alpha, eps, weightDecay, momentum, centered, maximize), p, grad, squareAvg, gradAvg, buf);
             }
         }
     }

@@ -52,27 +52,18 @@ public class SGD : Optimizer
             foreach (var p in group.Params)
             {
                 if (p.Grad is not Tensor grad) continue;
-                // `owned` marks a temporary we may scale in place instead of allocating another one.
-                var d = DecayedGradient(p, grad, weightDecay, maximize, out bool owned);
+                Tensor? buf = null;
+                bool first = false;
                 if (momentum != 0)
                 {
                     var state = StateFor(p);
-                    if (!state.TryGetValue("momentum_buffer", out var buf))
-                    {
-                        state["momentum_buffer"] = buf = owned ? d : d.Clone();
-                        owned = false;
-                    }
-                    else
-                    {
-                        buf.Mul_(momentum);
-                        if (dampening == 0) buf.Add_(d);
-                        else if (owned && !nesterov) buf.Add_(d.Mul_(1 - dampening));
-                        else buf.Add_(d.Mul(1 - dampening));
-                    }
-                    if (nesterov) { d = buf.Mul(momentum).Add_(d); owned = true; }
-                    else { d = buf; owned = false; }
+                    first = !state.TryGetValue("momentum_buffer", out buf);
+                    if (first) state["momentum_buffer"] = buf = Tensor.ZerosLike(p);
                 }
-                p.Sub_(owned ? d.Mul_(lr) : d.Mul(lr));
+                if (FusedUpdates.IsFloat64("SGD", p))
+                    Tensor.FusedUpdate_<double, SgdUpdate<double>>("SGD", new(lr, momentum, dampening, weightDecay, nesterov, maximize, first), p, grad, buf);
+                else
+                    Tensor.FusedUpdate_<float, SgdUpdate<float>>("SGD", new(lr, momentum, dampening, weightDecay, nesterov, maximize, first), p, grad, buf);
             }
         }
     }

@@ -251,7 +251,15 @@ public partial class Tensor
         public override string Name => "GatherBackward0";
 
         protected internal override Tensor?[] Backward(Tensor g)
-            => [Zeros(inputShape, g.DType).ScatterAdd(dim, _index.Unpack(this, "index"), g)];
+        {
+            var index = _index.Unpack(this, "index");
+            var result = Zeros(inputShape, g.DType);
+            if (GradMode.IsEnabled) return [result.ScatterAdd(dim, index, g)];
+            // Outside createGraph, accumulate straight into the fresh zeros (ScatterAdd would copy them first).
+            var plan = result.PlanElementwise("scatter_add", dim, index, g);
+            IndexedCopy.Run(GatherMode.Accumulate, plan.Sizes, plan.Dim, plan.Index, plan.IndexStrides, result.Storage, AtLeast1D(result.Layout), g.Storage, AtLeast1D(g.Layout));
+            return [result];
+        }
 
         protected internal override void ReleaseSaved() => _index.Release();
     }

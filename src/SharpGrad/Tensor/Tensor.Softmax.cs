@@ -1,4 +1,5 @@
 using SharpGrad.Graph;
+using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
@@ -22,6 +23,14 @@ public partial class Tensor
         using (Tensor.NoGrad())
         {
             if (NDim == 0) y = log ? ZerosLike(x) : OnesLike(x);
+            else if (d == NDim - 1 && x.Layout.IsContiguous && x.Layout.Sizes[d] > 0)
+            {
+                // Rows of the last dim: one pass per row into the result, no [.., n] temporaries.
+                int n = x.Layout.Sizes[d], rows = x.Layout.Numel / n;
+                y = Alloc(x.Layout.Sizes, x.DType);
+                if (x.DType == DType.Float32) SoftmaxRows.Forward(x.Buffer<float>(), x.Layout.Offset, y.Buffer<float>(), rows, n, log);
+                else SoftmaxRows.Forward(x.Buffer<double>(), x.Layout.Offset, y.Buffer<double>(), rows, n, log);
+            }
             else
             {
                 var shifted = x - x.Max(d, keepDim: true).Values;
@@ -53,6 +62,16 @@ public partial class Tensor
         {
             var y = _y.Unpack(this, "result");
             if (y.NDim == 0) return [ZerosLike(g)];
+            if (!GradMode.IsEnabled && dim == y.NDim - 1 && g.DType == y.DType && g.Layout.IsContiguous && y.Layout.IsContiguous && y.Layout.Sizes[dim] > 0)
+            {
+                int n = y.Layout.Sizes[dim], rows = y.Layout.Numel / n;
+                var dx = Alloc(y.Layout.Sizes, y.DType);
+                if (y.DType == DType.Float32)
+                    SoftmaxRows.Backward(g.Buffer<float>(), g.Layout.Offset, y.Buffer<float>(), y.Layout.Offset, dx.Buffer<float>(), rows, n, log);
+                else
+                    SoftmaxRows.Backward(g.Buffer<double>(), g.Layout.Offset, y.Buffer<double>(), y.Layout.Offset, dx.Buffer<double>(), rows, n, log);
+                return [dx];
+            }
             return [log ? g - y.Exp() * g.Sum(dim, keepDim: true) : y * (g - (g * y).Sum(dim, keepDim: true))];
         }
 

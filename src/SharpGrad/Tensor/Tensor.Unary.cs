@@ -37,7 +37,7 @@ public partial class Tensor
     public Tensor Sigmoid() => Unary(UnaryKind.Sigmoid, "SigmoidBackward0", (g, x, y) => g * y! * (1.0 - y!), saveInput: false, saveResult: true);
 
     /// <summary>max(x, 0) (<c>torch.relu</c>).</summary>
-    public Tensor Relu() => Unary(UnaryKind.Relu, "ReluBackward0", (g, x, y) => g * y!.Gt(0.0), saveInput: false, saveResult: true);
+    public Tensor Relu() => Unary(UnaryKind.Relu, "ReluBackward0", (g, x, y) => ReluGrad(g, y!), saveInput: false, saveResult: true);
 
     /// <summary>-1, 0 or 1 by the sign of each element; its gradient is zero (<c>torch.sign</c>).</summary>
     public Tensor Sign() => Unary(UnaryKind.Sign, "SignBackward0", (g, x, y) => ZerosLike(g), saveInput: false);

@@ -139,17 +139,22 @@ public partial class Tensor
     /// <summary>The node that adds gradients into this leaf; the same object for the tensor's lifetime.</summary>
     internal AccumulateGrad GradAccumulator => _accumulator ??= new AccumulateGrad(this);
 
+    /// <summary>
+    /// Adds a gradient into <see cref="Grad"/> (the work of <c>AccumulateGrad</c>). <paramref name="owned"/> says that the
+    /// engine allocated <paramref name="g"/> during this pass and nothing else refers to it, so a leaf without a gradient
+    /// can take the buffer itself instead of a copy.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void AccumulateGradient(Tensor g)
+    internal void AccumulateGradient(Tensor g, bool owned = false)
     {
         if (!g.Layout.Sizes.AsSpan().SequenceEqual(Layout.Sizes))
             throw new InvalidOperationException(
                 $"backward: internal error, gradient of shape {Core.Shape.Format(g.Layout.Sizes)} for a leaf of shape {Core.Shape.Format(Layout.Sizes)}");
-        if (g.DType != DType) g = g.To(DType);
-        // A clone (recorded when createGraph): the incoming gradient may be an expanded view or be
-        // shared with another leaf, and .Grad is later accumulated into in place.
+        if (g.DType != DType) { g = g.To(DType); owned = !GradMode.IsEnabled; }
+        // Otherwise a clone (recorded when createGraph): the incoming gradient may be an expanded view, be shared
+        // with another leaf, or belong to the caller, and .Grad is later accumulated into in place.
         if (_grad is null)
-            _grad = g.Clone();
+            _grad = owned ? g : g.Clone();
         else if (GradMode.IsEnabled)
             _grad = _grad + g;
         else

@@ -10,7 +10,10 @@ namespace SharpGrad.Tests;
 /// Training is bit-identical across two runs with the same seed and between 1 and 2 kernel threads
 /// (the GEMM splits M and N, never the K sum; convolution and pooling reduce in a fixed order).
 /// The sizes are large enough that the kernels do take their multi-threaded paths.
+/// Runs alone (a non-parallel collection): it seeds the default generator and sets the thread count, which tests
+/// running in parallel would otherwise draw from or change mid-run.
 /// </summary>
+[Collection("DefaultGenerator")]
 public sealed class DeterminismTests
 {
     private static float[][] Train(Func<Module> build, Func<IEnumerable<Tensor>, Optimizer> optimizer, int[] inputShape, int threads, long seed)

@@ -170,6 +170,25 @@ internal static class GemmDriver
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WriteBack(Span<T> tile, int nr, int i, int j, int rows, int cols, bool add)
         {
+            if (cCs == 1)
+            {
+                // Rows of C contiguous: vector adds (each lane the same single rounding), then the leftover columns.
+                int w = Vector<T>.Count, full = cols / w * w;
+                ref T t0 = ref MemoryMarshal.GetReference(tile);
+                ref T c0 = ref MemoryMarshal.GetArrayDataReference(c);
+                for (int r = 0; r < rows; r++)
+                {
+                    ref T src = ref Unsafe.Add(ref t0, r * nr);
+                    ref T dst = ref Unsafe.Add(ref c0, cOff + (i + r) * cRs + j);
+                    for (int q = 0; q < full; q += w)
+                    {
+                        var v = Vector.LoadUnsafe(ref src, (nuint)q);
+                        (add ? Vector.LoadUnsafe(ref dst, (nuint)q) + v : v).StoreUnsafe(ref dst, (nuint)q);
+                    }
+                    for (int q = full; q < cols; q++) Unsafe.Add(ref dst, q) = add ? Unsafe.Add(ref dst, q) + Unsafe.Add(ref src, q) : Unsafe.Add(ref src, q);
+                }
+                return;
+            }
             for (int r = 0; r < rows; r++)
             {
                 int dst = cOff + (i + r) * cRs + j * cCs;

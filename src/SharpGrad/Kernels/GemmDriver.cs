@@ -9,7 +9,8 @@ namespace SharpGrad.Kernels;
 /// The packed GEMM driver: A is packed in MR-row panels and B in NR-column panels (all of k, in KC-deep slices),
 /// and a micro-kernel walks the tile grid. Work is split over threads by rectangles of tiles (ranges of A panels
 /// times ranges of B panels), never along k, and every element is one fixed sequence of KC-deep multiply-add
-/// chains added into C in k order, so the result does not depend on the thread count or the split.
+/// chains added into C in k order, so the result does not depend on the thread count or the split. A row-major B
+/// is read in place instead of packed when C has few rows (<see cref="DirectBRows"/>), with the same arithmetic.
 /// </summary>
 internal static class GemmDriver
 {
@@ -21,6 +22,12 @@ internal static class GemmDriver
 
     /// <summary>Largest packed copy of one operand, in elements; larger problems are cut into blocks of C.</summary>
     public const long PackBudget = 1 << 22;
+
+    /// <summary>
+    /// Row-major B is read in place, not packed, when C has at most this many rows: each B panel then serves only a
+    /// few A panels, and copying it (a weight matrix, for a batch of 64) costs a large part of the product.
+    /// </summary>
+    public const int DirectBRows = 256;
 
     /// <summary>Products with fewer multiply-adds run on one thread: below this, waking a second costs more than it saves.</summary>
     private const long ParallelWork = 1 << 19;
@@ -60,6 +67,9 @@ internal static class GemmDriver
         private const int Packed = 2, Packing = 1;
 
         private readonly int _mp = (m + TK.MR - 1) / TK.MR, _np = (n + TK.NR - 1) / TK.NR, _kb = (k + KC - 1) / KC;
+
+        /// <summary>Full B panels of a row-major B are read in place (the edge panel is still packed, with its zero padding).</summary>
+        private readonly bool _directB = bCs == 1 && m <= DirectBRows;
         private T[] _ap = [], _bp = [];
         private int[] _state = [];
         private int _mItems = 1, _nItems = 1;
@@ -130,9 +140,12 @@ internal static class GemmDriver
                     for (int jj = 0; jj < nq; jj++)
                     {
                         int jr = q0 + (jj + qRot) % nq;
-                        EnsureB(jr, s, k0, kc);
-                        ref T bPanel = ref Unsafe.Add(ref bp, (nint)jr * nr * k + (nint)k0 * nr);
                         int j = jr * nr, cols = Math.Min(nr, n - j);
+                        bool direct = _directB && cols == nr;
+                        if (!direct) EnsureB(jr, s, k0, kc);
+                        ref T bPanel = ref direct ? ref b[bOff + k0 * bRs + j]
+                            : ref Unsafe.Add(ref bp, (nint)jr * nr * k + (nint)k0 * nr);
+                        nint ldb = direct ? bRs : nr;
                         for (int ii = 0; ii < ni0; ii++)
                         {
                             int ir = ic + (ii + pRot) % ni0;
@@ -141,11 +154,11 @@ internal static class GemmDriver
                             int i = ir * mr, rows = Math.Min(mr, m - i);
                             if (rows == mr && cols == nr && cCs == 1)
                             {
-                                TK.Run(kc, ref aPanel, ref bPanel, ref c[cOff + i * cRs + j], cRs, add);
+                                TK.RunB(kc, ref aPanel, ref bPanel, ldb, ref c[cOff + i * cRs + j], cRs, add);
                                 continue;
                             }
                             if (cols < nr) TK.RunNarrow(kc, cols, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, false);
-                            else TK.Run(kc, ref aPanel, ref bPanel, ref MemoryMarshal.GetReference(tile), nr, false);
+                            else TK.RunB(kc, ref aPanel, ref bPanel, ldb, ref MemoryMarshal.GetReference(tile), nr, false);
                             WriteBack(tile, nr, i, j, rows, cols, add);
                         }
                     }
@@ -157,6 +170,25 @@ internal static class GemmDriver
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void WriteBack(Span<T> tile, int nr, int i, int j, int rows, int cols, bool add)
         {
+            if (cCs == 1)
+            {
+                // Rows of C contiguous: vector adds (each lane the same single rounding), then the leftover columns.
+                int w = Vector<T>.Count, full = cols / w * w;
+                ref T t0 = ref MemoryMarshal.GetReference(tile);
+                ref T c0 = ref MemoryMarshal.GetArrayDataReference(c);
+                for (int r = 0; r < rows; r++)
+                {
+                    ref T src = ref Unsafe.Add(ref t0, r * nr);
+                    ref T dst = ref Unsafe.Add(ref c0, cOff + (i + r) * cRs + j);
+                    for (int q = 0; q < full; q += w)
+                    {
+                        var v = Vector.LoadUnsafe(ref src, (nuint)q);
+                        (add ? Vector.LoadUnsafe(ref dst, (nuint)q) + v : v).StoreUnsafe(ref dst, (nuint)q);
+                    }
+                    for (int q = full; q < cols; q++) Unsafe.Add(ref dst, q) = add ? Unsafe.Add(ref dst, q) + Unsafe.Add(ref src, q) : Unsafe.Add(ref src, q);
+                }
+                return;
+            }
             for (int r = 0; r < rows; r++)
             {
                 int dst = cOff + (i + r) * cRs + j * cCs;
@@ -191,6 +223,7 @@ internal static class GemmDriver
 
         private void EnsureB(int jr, int s, int k0, int kc, bool wait = true)
         {
+            if (_directB && (jr + 1) * TK.NR <= n) return;
             ref int state = ref _state[(_mp + jr) * _kb + s];
             if (Volatile.Read(ref state) == Packed) return;
             if (Interlocked.CompareExchange(ref state, Packing, 0) == 0)

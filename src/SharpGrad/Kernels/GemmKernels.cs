@@ -24,6 +24,12 @@ internal interface IGemmKernel<T> where T : unmanaged
     static abstract void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add);
 
     /// <summary>
+    /// As <see cref="Run"/> with B rows <paramref name="ldb"/> elements apart instead of NR: the driver passes an
+    /// unpacked row-major B this way (NR contiguous columns per row), with the same arithmetic as a packed panel.
+    /// </summary>
+    static abstract void RunB(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, bool add);
+
+    /// <summary>
     /// As <see cref="Run"/> for an edge panel with only <paramref name="cols"/> &lt; NR valid columns (B rows still NR
     /// apart): kernels may skip the vectors that hold only padding. Columns past <paramref name="cols"/> are undefined.
     /// </summary>
@@ -91,8 +97,11 @@ internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, INum
 
     public static int NR => 4 * Vector512<T>.Count;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add) => RunB(kc, ref a, ref b, NR, ref c, ldc, add);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)
+    public static void RunB(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, bool add)
     {
         nuint w = (nuint)Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
@@ -126,7 +135,7 @@ internal readonly struct Kernel512<T> : IGemmKernel<T> where T : unmanaged, INum
             c50 = GemmSimd.MulAdd(x, b0, c50); c51 = GemmSimd.MulAdd(x, b1, c51);
             c52 = GemmSimd.MulAdd(x, b2, c52); c53 = GemmSimd.MulAdd(x, b3, c53);
             a = ref Unsafe.Add(ref a, 6);
-            b = ref Unsafe.Add(ref b, 4 * w);
+            b = ref Unsafe.Add(ref b, ldb);
         }
         StoreRow(ref c, w, add, c00, c01, c02, c03);
         StoreRow(ref Unsafe.Add(ref c, ldc), w, add, c10, c11, c12, c13);
@@ -245,8 +254,11 @@ internal readonly struct Kernel256<T> : IGemmKernel<T> where T : unmanaged, INum
 
     public static void RunNarrow(int kc, int cols, ref T a, ref T b, ref T c, nint ldc, bool add) => Run(kc, ref a, ref b, ref c, ldc, add);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add) => RunB(kc, ref a, ref b, NR, ref c, ldc, add);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)
+    public static void RunB(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, bool add)
     {
         nuint w = (nuint)Vector256<T>.Count;
         Vector256<T> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -268,7 +280,7 @@ internal readonly struct Kernel256<T> : IGemmKernel<T> where T : unmanaged, INum
             x = Vector256.Create(Unsafe.Add(ref a, 5));
             c50 = GemmSimd.MulAdd(x, b0, c50); c51 = GemmSimd.MulAdd(x, b1, c51);
             a = ref Unsafe.Add(ref a, 6);
-            b = ref Unsafe.Add(ref b, 2 * w);
+            b = ref Unsafe.Add(ref b, ldb);
         }
         StoreRow(ref c, w, add, c00, c01);
         StoreRow(ref Unsafe.Add(ref c, ldc), w, add, c10, c11);
@@ -300,8 +312,11 @@ internal readonly struct KernelVector<T> : IGemmKernel<T> where T : unmanaged, I
 
     public static void RunNarrow(int kc, int cols, ref T a, ref T b, ref T c, nint ldc, bool add) => Run(kc, ref a, ref b, ref c, ldc, add);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add) => RunB(kc, ref a, ref b, NR, ref c, ldc, add);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)
+    public static void RunB(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, bool add)
     {
         nuint w = (nuint)Vector<T>.Count;
         Vector<T> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -319,7 +334,7 @@ internal readonly struct KernelVector<T> : IGemmKernel<T> where T : unmanaged, I
             x = new Vector<T>(Unsafe.Add(ref a, 3));
             c30 = GemmSimd.MulAdd(x, b0, c30); c31 = GemmSimd.MulAdd(x, b1, c31);
             a = ref Unsafe.Add(ref a, 4);
-            b = ref Unsafe.Add(ref b, 2 * w);
+            b = ref Unsafe.Add(ref b, ldb);
         }
         StoreRow(ref c, w, add, c00, c01);
         StoreRow(ref Unsafe.Add(ref c, ldc), w, add, c10, c11);

@@ -232,6 +232,40 @@ public class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(64, 700, 64)]    // a batch of 64 times a weight, short k
+    [InlineData(64, 250, 600)]   // k over several slices, an edge panel of B
+    [InlineData(200, 784, 200)]  // the mlp's batch of 200
+    [InlineData(256, 700, 40)]   // the most rows of C with B read in place
+    [InlineData(257, 700, 40)]   // one row more: B packed again
+    public void RowMajorB_ReadInPlace_MatchesFloat64_AndGivesTheBitsOfAPackedB(int m, int n, int k)
+    {
+        var g = new Generator((ulong)(m * 7 + n + k));
+        var a = new float[m * k];
+        var b = new float[k * n];
+        for (int i = 0; i < a.Length; i++) a[i] = (float)g.NextNormal();
+        for (int i = 0; i < b.Length; i++) b[i] = (float)g.NextNormal();
+        var bt = new float[n * k];
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < n; j++) bt[j * k + p] = b[p * n + j];
+        var direct = new float[m * n];
+        var packed = new float[m * n];
+        Gemm.MatMul(a, 0, k, 1, b, 0, n, 1, direct, 0, m, n, k);
+        Gemm.MatMul(a, 0, k, 1, bt, 0, 1, k, packed, 0, m, n, k); // column-major B is always packed
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double exact = 0, scale = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    exact += (double)a[i * k + p] * b[p * n + j];
+                    scale += Math.Abs((double)a[i * k + p] * b[p * n + j]);
+                }
+                Assert.True(Math.Abs(direct[i * n + j] - exact) <= 1.2e-7 * k * scale, $"[{i}, {j}]: {direct[i * n + j]} vs {exact}");
+            }
+        Assert.True(direct.AsSpan().SequenceEqual(packed), "row-major B read in place differs from the packed column-major B");
+    }
+
     [Fact]
     public void BlocksOfC_GiveTheSameBitsAsOneBlock()
     {
@@ -267,7 +301,9 @@ public class GemmThreadingTests
     public static TheoryData<int, int, int, bool, bool> Shapes() => new()
     {
         { 300, 300, 300, false, false },  // rows split
-        { 64, 700, 700, false, false },   // columns split
+        { 64, 700, 700, false, false },   // columns split, B read in place
+        { 64, 700, 64, false, false },    // B read in place, short k
+        { 200, 784, 200, false, false },  // B read in place, the mlp's batch
         { 700, 700, 64, true, false },    // A^T B, as in a weight gradient
         { 64, 700, 700, false, true },    // A B^T, as in an input gradient
         { 64, 10, 1024, false, false },   // computed as C^T = B^T A^T

@@ -208,11 +208,24 @@ internal static class Convolution
 
     private static void WeightGrad<T>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, T[]? db, ConvGeometry g) where T : unmanaged, INumber<T>
     {
+        switch (KernelWidth<T>())
+        {
+            case 512: WeightGrad<T, Kernel512<T>>(x, xOff, dy, dyOff, dw, db, g); break;
+            case 256: WeightGrad<T, Kernel256<T>>(x, xOff, dy, dyOff, dw, db, g); break;
+            default: WeightGrad<T, KernelVector<T>>(x, xOff, dy, dyOff, dw, db, g); break;
+        }
+    }
+
+    private static void WeightGrad<T, TK>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, T[]? db, ConvGeometry g)
+        where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    {
         int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W, size = o * kg;
         dw.AsSpan(0, size).Clear();
         db?.AsSpan(0, o).Clear();
         if (g.N == 0 || l == 0 || o == 0) return;
         int parts = Math.Min(g.N, WeightGradParts);
+        // Without column dilation the partial sums are built from channels-last panels in tap-major order (a, b, c).
+        bool panels = ConvWeightGradPanels.Applies(g);
         var partial = ArrayPool<T>.Shared.Rent(parts * size);
         var biasPartial = ArrayPool<T>.Shared.Rent(parts * o);
         try
@@ -221,6 +234,12 @@ internal static class Convolution
             {
                 var (n0, n1) = Part(t, parts, g.N);
                 if (db is not null) BiasPart(dy, dyOff, g, t, parts, biasPartial);
+                if (panels)
+                {
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        ConvWeightGradPanels.Part<T, TK>(x, xOff, dy, dyOff, g, grp, n0, n1, partial, t * size + grp * og * kg);
+                    return;
+                }
                 var cols = ArrayPool<T>.Shared.Rent(kg * l);
                 var xp = ArrayPool<T>.Shared.Rent(Im2Col.PaddedSize(g));
                 try
@@ -242,7 +261,14 @@ internal static class Convolution
                     ArrayPool<T>.Shared.Return(xp);
                 }
             });
-            SumParts(partial, parts, size, dw);
+            if (panels)
+            {
+                var sum = ArrayPool<T>.Shared.Rent(size);
+                SumParts(partial, parts, size, sum);
+                ConvWeightGradPanels.ToWeightOrder(sum, g, dw);
+                ArrayPool<T>.Shared.Return(sum);
+            }
+            else SumParts(partial, parts, size, dw);
             if (db is not null) SumParts(biasPartial, parts, o, db);
         }
         finally

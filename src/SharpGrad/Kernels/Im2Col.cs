@@ -110,7 +110,7 @@ internal static class Im2Col
 
     /// <summary>dst[j] = src[j * sw] for j &lt; len, with vector copies for unit stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun<T>(ref T src, int sw, ref T dst, int len) where T : unmanaged
+    internal static void CopyRun<T>(ref T src, int sw, ref T dst, int len) where T : unmanaged
     {
         if (sw == 1 && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && len >= Vector512<T>.Count)
         {

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace SharpGrad.Kernels;
 
@@ -15,6 +16,26 @@ internal static class ConvWeightGradPanels
 {
     /// <summary>Output pixels per GEMM: the depth of one packed chunk (its B stays in the L2 cache).</summary>
     private const int Chunk = 64;
+
+    /// <summary>Elements a <see cref="CopyOver"/> may read or write past its run (at least one 512-bit vector).</summary>
+    private const int Slack = 64;
+
+    /// <summary>dst[0..len) = src[0..len) in whole vectors: may read and write up to one vector past the end.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyOver<T>(ref T src, ref T dst, int len) where T : unmanaged
+    {
+        if (Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported)
+        {
+            for (int j = 0; j < len; j += Vector512<T>.Count) Vector512.LoadUnsafe(ref src, (nuint)j).StoreUnsafe(ref dst, (nuint)j);
+            return;
+        }
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            for (int j = 0; j < len; j += Vector256<T>.Count) Vector256.LoadUnsafe(ref src, (nuint)j).StoreUnsafe(ref dst, (nuint)j);
+            return;
+        }
+        for (int j = 0; j < len; j++) Unsafe.Add(ref dst, j) = Unsafe.Add(ref src, j);
+    }
 
     /// <summary>Whether this path applies: unit column dilation (the runs of one kernel row are contiguous).</summary>
     public static bool Applies(ConvGeometry g) => g.DW == 1;
@@ -61,8 +82,8 @@ internal static class ConvWeightGradPanels
                 (srcAt[count], panelOf[count], within[count], lengths[count]) = (a * g.DH * wp * cg + k, pan, at, len);
                 k += len;
             }
-        var xt = System.Buffers.ArrayPool<T>.Shared.Rent(PaddedSize(g));
-        var bp = System.Buffers.ArrayPool<T>.Shared.Rent(panels * nr * Chunk);
+        var xt = System.Buffers.ArrayPool<T>.Shared.Rent(PaddedSize(g) + Slack);
+        var bp = System.Buffers.ArrayPool<T>.Shared.Rent(panels * nr * Chunk + Slack);
         var ap = System.Buffers.ArrayPool<T>.Shared.Rent(GemmPrepacked.SizeA<T, TK>(og, Chunk));
         try
         {
@@ -76,13 +97,21 @@ internal static class ConvWeightGradPanels
                     int kc = Math.Min(Chunk, l - l0);
                     ref T b0 = ref MemoryMarshal.GetArrayDataReference(bp);
                     if (kg % nr != 0) bp.AsSpan((panels - 1) * nr * kc, nr * kc).Clear();
-                    for (int p = 0; p < kc; p++)
+                    // Panel by panel and pixel by pixel in order, so a copy's overrun past its piece only touches
+                    // entries written later (or padding columns, whose products are never stored).
+                    for (int t = 0; t < count; t++)
                     {
-                        int pix = l0 + p, i = pix / g.OW, j = pix - i * g.OW;
-                        ref T src = ref Unsafe.Add(ref xt0, (i * g.SH * wp + j * g.SW) * cg);
-                        ref T dst = ref Unsafe.Add(ref b0, p * nr);
-                        for (int t = 0; t < count; t++)
-                            Im2Col.CopyRun(ref Unsafe.Add(ref src, srcAt[t]), 1, ref Unsafe.Add(ref dst, panelOf[t] * nr * kc + within[t]), lengths[t]);
+                        int piecesEnd = t + 1;
+                        while (piecesEnd < count && panelOf[piecesEnd] == panelOf[t]) piecesEnd++;
+                        for (int p = 0; p < kc; p++)
+                        {
+                            int pix = l0 + p, i = pix / g.OW, j = pix - i * g.OW;
+                            ref T src = ref Unsafe.Add(ref xt0, (i * g.SH * wp + j * g.SW) * cg);
+                            ref T row = ref Unsafe.Add(ref b0, panelOf[t] * nr * kc + p * nr);
+                            for (int u = t; u < piecesEnd; u++)
+                                CopyOver(ref Unsafe.Add(ref src, srcAt[u]), ref Unsafe.Add(ref row, within[u]), lengths[u]);
+                        }
+                        t = piecesEnd - 1;
                     }
                     GemmPrepacked.PackA<T, TK>(dy, dyOff + (n * g.O + grp * og) * l + l0, l, 1, og, kc, ap, 0);
                     GemmPrepacked.Multiply<T, TK>(ap, 0, bp, 0, partial, pOff, kg, og, kg, kc, accumulate: !first);

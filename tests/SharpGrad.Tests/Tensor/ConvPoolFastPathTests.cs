@@ -22,6 +22,8 @@ public class ConvPoolFastPathTests
         new Case(10, 3, 12, 11, 8, 5, 1, 2, 1),   // unit stride: transposed-conv input gradient; 132 pixels = 3 panels, rows cross panels
         new Case(9, 4, 11, 10, 6, 3, 2, 1, 1),    // stride 2: col2im input gradient
         new Case(11, 4, 9, 9, 6, 3, 1, 3, 2),     // padding 3 > K - 1 with groups: col2im input gradient
+        new Case(5, 16, 9, 8, 7, 5, 1, 2, 1),     // weight gradient: 400 patch rows = 6.25 panels, 72 pixels = a full and a partial chunk
+        new Case(3, 6, 13, 12, 4, 3, 2, 1, 2),    // weight gradient with stride 2 and groups (channels-last runs per group)
     ];
 
     private static double[] NaiveConv(Case c, double[] x, double[] w, double[] b)
@@ -46,6 +48,29 @@ public class ConvPoolFastPathTests
                         y[at++] = sum;
                     }
         return y;
+    }
+
+    private static double[] NaiveWeightGrad(Case c, double[] x, double[] dy)
+    {
+        int cg = c.C / c.Groups, og = c.O / c.Groups;
+        var dw = new double[c.O * cg * c.K * c.K];
+        for (int o = 0; o < c.O; o++)
+            for (int ci = 0; ci < cg; ci++)
+                for (int a = 0; a < c.K; a++)
+                    for (int e = 0; e < c.K; e++)
+                    {
+                        double sum = 0;
+                        for (int n = 0; n < c.N; n++)
+                            for (int i = 0; i < c.OH; i++)
+                                for (int j = 0; j < c.OW; j++)
+                                {
+                                    int ih = i * c.S - c.P + a, iw = j * c.S - c.P + e;
+                                    if (ih < 0 || ih >= c.H || iw < 0 || iw >= c.W) continue;
+                                    sum += dy[((n * c.O + o) * c.OH + i) * c.OW + j] * x[((n * c.C + o / og * cg + ci) * c.H + ih) * c.W + iw];
+                                }
+                        dw[((o * cg + ci) * c.K + a) * c.K + e] = sum;
+                    }
+        return dw;
     }
 
     private static (Tensor X, Tensor W, Tensor B, Tensor Dy) Inputs(Case c, DType dtype)
@@ -73,6 +98,7 @@ public class ConvPoolFastPathTests
         Assert.Equal(expected, Dot(x.Grad!, x.Detach()), 1e-8 * Math.Max(1, Math.Abs(expected)));
         Assert.Equal(expected, Dot(w.Grad!, w.Detach()), 1e-8 * Math.Max(1, Math.Abs(expected)));
         Check.Close(b.Grad!, dy.Sum([0, 2, 3]).ToArray<double>(), 1e-10);
+        Check.Close(w.Grad!, NaiveWeightGrad(c, x.Detach().ToArray<double>(), dy.ToArray<double>()), 1e-9);
     }
 
     [Theory]

@@ -162,4 +162,49 @@ public class ConvPoolFastPathTests
             for (int q = 0; q < oh * ow; q++, o++) grad[p * h * w + indices[o]] += dyv[o];
         Assert.Equal(grad, x.Grad!.ToArray<float>());
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void MaxPool2d_2x2_CodedArgmaxMatchesIndexedPath(int threads)
+    {
+        // MaxPool2d without indices keeps the argmax as byte codes; values, gradient (ties, NaN, odd edges, a 4-aligned
+        // and a scalar tail per row) and the double-backward graph must match the int64-index path.
+        int saved = Kernels.Threading.NumThreads;
+        Kernels.Threading.NumThreads = threads;
+        try
+        {
+            foreach (var dtype in new[] { DType.Float32, DType.Float64 })
+            {
+                var gen = new Generator(5);
+                var data = Tensor.Randint(0, 3, [3 * 4 * 11 * 15], gen).ToArray<long>().Select(v => (double)v).ToArray();
+                for (int i = 7; i < data.Length; i += 41) data[i] = double.NaN;
+                var dy = Tensor.Randn([3, 4, 5, 7], gen, dtype);
+                var xa = Tensor.FromBuffer(data, 3, 4, 11, 15).To(dtype).RequiresGrad_();
+                var xb = Tensor.FromBuffer(data, 3, 4, 11, 15).To(dtype).RequiresGrad_();
+                var ya = Tensor.MaxPool2d(xa, 2);
+                var yb = Tensor.MaxPool2dWithIndices(xb, 2).Output;
+                Assert.Equal("MaxPool2DWithIndicesBackward0", ya.GradFn!.Name);
+                Assert.Equal(yb.ToArray<double>(), ya.ToArray<double>());
+                // First-order gradient through the codes, then a second order through the recorded (indexed) scatter.
+                var ga = Autograd.Grad((ya * dy).Sum(), [xa], createGraph: false)[0]!;
+                var gb = Autograd.Grad((yb * dy).Sum(), [xb], createGraph: false)[0]!;
+                Assert.Equal(gb.ToArray<double>(), ga.ToArray<double>());
+                var dyg = dy.Clone().RequiresGrad_();
+                var gg = Autograd.Grad((Tensor.MaxPool2d(xa, 2) * dyg).Sum(), [xa], createGraph: true)[0]!;
+                var r = Tensor.Randn(gg.Shape, gen, dtype);
+                var d2 = Autograd.Grad((gg * r).Sum(), [dyg])[0]!;
+                Assert.Equal(Tensor.MaxPool2dWithIndices(xb.Detach(), 2).Output.ToArray<double>().Length, d2.Numel());
+                var expected = Tensor.MaxPool2dWithIndices(xb.Detach(), 2).Indices;
+                var rv = r.ToArray<double>();
+                var iv = expected.ToArray<long>();
+                var d2v = d2.ToArray<double>();
+                for (int o = 0; o < iv.Length; o++) Assert.Equal(rv[o / 35 * 165 + (int)iv[o]], d2v[o]);
+            }
+        }
+        finally
+        {
+            Kernels.Threading.NumThreads = saved;
+        }
+    }
 }

@@ -81,10 +81,17 @@ internal static class Convolution
         typeof(T) != typeof(float) && typeof(T) != typeof(double) ? 0
         : Vector512.IsHardwareAccelerated ? 512 : GemmSimd.Fma256 ? 256 : 0;
 
+    /// <summary>
+    /// The 512-bit kernel for a product with <paramref name="rows"/> rows: 4-row tiles when they fit exactly and 6-row ones
+    /// would not (32 channels), else 6-row tiles. Both give the same bits.
+    /// </summary>
+    private static int KernelWidth<T>(int rows) => KernelWidth<T>() == 512 && rows % 4 == 0 && rows % 6 != 0 ? 5124 : KernelWidth<T>();
+
     private static void Forward<T>(T[] x, int xOff, T[] w, int wOff, T[]? bias, int bOff, T[] y, ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        switch (KernelWidth<T>())
+        switch (KernelWidth<T>(g.Og))
         {
+            case 5124: Forward<T, Kernel512Rows4<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
             case 512: Forward<T, Kernel512<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
             case 256: Forward<T, Kernel256<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
             default: Forward<T, KernelVector<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
@@ -208,8 +215,9 @@ internal static class Convolution
 
     private static void WeightGrad<T>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, T[]? db, ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        switch (KernelWidth<T>())
+        switch (KernelWidth<T>(g.Og))
         {
+            case 5124: WeightGrad<T, Kernel512Rows4<T>>(x, xOff, dy, dyOff, dw, db, g); break;
             case 512: WeightGrad<T, Kernel512<T>>(x, xOff, dy, dyOff, dw, db, g); break;
             case 256: WeightGrad<T, Kernel256<T>>(x, xOff, dy, dyOff, dw, db, g); break;
             default: WeightGrad<T, KernelVector<T>>(x, xOff, dy, dyOff, dw, db, g); break;

@@ -207,4 +207,35 @@ public class ConvPoolFastPathTests
             Kernels.Threading.NumThreads = saved;
         }
     }
+
+    [Fact]
+    public void Kernel512Rows4_SameBitsAsSixRowKernelAndNaiveProduct()
+    {
+        // 12 x 75 times 75 x 300 (k crosses a 256-deep slice, n has a narrow 11-column and a 44-column edge panel).
+        int m = 12, n = 75, k = 300;
+        var rnd = new Random(4);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)(rnd.NextDouble() - 0.5)).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)(rnd.NextDouble() - 0.5)).ToArray();
+        float[] Run<TK>() where TK : struct, Kernels.IGemmKernel<float>
+        {
+            var ap = new float[Kernels.GemmPrepacked.SizeA<float, TK>(m, k)];
+            var bp = new float[Kernels.GemmPrepacked.SizeB<float, TK>(n, k)];
+            Kernels.GemmPrepacked.PackA<float, TK>(a, 0, k, 1, m, k, ap, 0);
+            for (int j = 0; j < n; j += TK.NR)
+                Kernels.GemmPacking.PackB(b, j, n, 1, Math.Min(TK.NR, n - j), k, TK.NR, bp.AsSpan(j * k, TK.NR * k));
+            var c = Enumerable.Repeat(1f, m * n).ToArray();
+            Kernels.GemmPrepacked.Multiply<float, TK>(ap, 0, bp, 0, c, 0, n, m, n, k, accumulate: true);
+            return c;
+        }
+        var four = Run<Kernels.Kernel512Rows4<float>>();
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = 1;
+                for (int p = 0; p < k; p++) sum += (double)a[i * k + p] * b[p * n + j];
+                Assert.Equal(sum, four[i * n + j], 1e-4);
+            }
+        if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            Assert.Equal(Run<Kernels.Kernel512<float>>(), four);
+    }
 }

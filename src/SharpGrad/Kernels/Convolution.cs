@@ -103,7 +103,9 @@ internal static class Convolution
     {
         int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W;
         if (g.N == 0 || l == 0 || o == 0) return;
-        int aSize = GemmPrepacked.SizeA<T, TK>(og, kg), bSize = GemmPrepacked.SizeB<T, TK>(l, kg);
+        // Patch-matrix panels built per step: about 256 KB of them (they stay in the L2 cache for the product).
+        int panelStep = Math.Max(1, (1 << 16) / Math.Max(1, TK.NR * kg));
+        int aSize = GemmPrepacked.SizeA<T, TK>(og, kg), bSize = GemmPrepacked.SizeB<T, TK>(Math.Min(l, panelStep * TK.NR), kg);
         var ap = ArrayPool<T>.Shared.Rent(aSize * g.Groups);
         try
         {
@@ -118,11 +120,16 @@ internal static class Convolution
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         Im2Col.Pad(x, xOff + n * sampleIn, g, grp * g.Cg, xp);
-                        Im2Col.ToPanels(xp, g, TK.NR, bp, 0);
                         int yo = (n * o + grp * og) * l;
                         if (bias is not null)
                             for (int oc = 0; oc < og; oc++) y.AsSpan(yo + oc * l, l).Fill(bias[bOff + grp * og + oc]);
-                        GemmPrepacked.Multiply<T, TK>(ap, grp * aSize, bp, 0, y, yo, l, og, l, kg, accumulate: bias is not null);
+                        // A few panels at a time, each multiplied while it is still in cache.
+                        for (int j = 0; j < l; j += panelStep * TK.NR)
+                        {
+                            Im2Col.ToPanels(xp, g, TK.NR, bp, 0, j / TK.NR, panelStep);
+                            GemmPrepacked.Multiply<T, TK>(ap, grp * aSize, bp, 0, y, yo + j, l, og, Math.Min(l - j, panelStep * TK.NR), kg,
+                                accumulate: bias is not null);
+                        }
                     }
                 }
                 finally

@@ -24,6 +24,7 @@ public class ConvPoolFastPathTests
         new Case(11, 4, 9, 9, 6, 3, 1, 3, 2),     // padding 3 > K - 1 with groups: col2im input gradient
         new Case(5, 16, 9, 8, 7, 5, 1, 2, 1),     // weight gradient: 400 patch rows = 6.25 panels, 72 pixels = a full and a partial chunk
         new Case(3, 6, 13, 12, 4, 3, 2, 1, 2),    // weight gradient with stride 2 and groups (channels-last runs per group)
+        new Case(2, 32, 12, 12, 8, 5, 1, 2, 1),   // forward patch panels built and multiplied one at a time (800 patch rows), partial last panel
     ];
 
     private static double[] NaiveConv(Case c, double[] x, double[] w, double[] b)

@@ -81,10 +81,17 @@ internal static class Convolution
         typeof(T) != typeof(float) && typeof(T) != typeof(double) ? 0
         : Vector512.IsHardwareAccelerated ? 512 : GemmSimd.Fma256 ? 256 : 0;
 
+    /// <summary>
+    /// The 512-bit kernel for a product with <paramref name="rows"/> rows: 4-row tiles when they fit exactly and 6-row ones
+    /// would not (32 channels), else 6-row tiles. Both give the same bits.
+    /// </summary>
+    private static int KernelWidth<T>(int rows) => KernelWidth<T>() == 512 && rows % 4 == 0 && rows % 6 != 0 ? 5124 : KernelWidth<T>();
+
     private static void Forward<T>(T[] x, int xOff, T[] w, int wOff, T[]? bias, int bOff, T[] y, ConvGeometry g) where T : unmanaged, INumber<T>
     {
-        switch (KernelWidth<T>())
+        switch (KernelWidth<T>(g.Og))
         {
+            case 5124: Forward<T, Kernel512Rows4<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
             case 512: Forward<T, Kernel512<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
             case 256: Forward<T, Kernel256<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
             default: Forward<T, KernelVector<T>>(x, xOff, w, wOff, bias, bOff, y, g); break;
@@ -96,7 +103,9 @@ internal static class Convolution
     {
         int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W;
         if (g.N == 0 || l == 0 || o == 0) return;
-        int aSize = GemmPrepacked.SizeA<T, TK>(og, kg), bSize = GemmPrepacked.SizeB<T, TK>(l, kg);
+        // Patch-matrix panels built per step: about 256 KB of them (they stay in the L2 cache for the product).
+        int panelStep = Math.Max(1, (1 << 16) / Math.Max(1, TK.NR * kg));
+        int aSize = GemmPrepacked.SizeA<T, TK>(og, kg), bSize = GemmPrepacked.SizeB<T, TK>(Math.Min(l, panelStep * TK.NR), kg);
         var ap = ArrayPool<T>.Shared.Rent(aSize * g.Groups);
         try
         {
@@ -111,11 +120,16 @@ internal static class Convolution
                     for (int grp = 0; grp < g.Groups; grp++)
                     {
                         Im2Col.Pad(x, xOff + n * sampleIn, g, grp * g.Cg, xp);
-                        Im2Col.ToPanels(xp, g, TK.NR, bp, 0);
                         int yo = (n * o + grp * og) * l;
                         if (bias is not null)
                             for (int oc = 0; oc < og; oc++) y.AsSpan(yo + oc * l, l).Fill(bias[bOff + grp * og + oc]);
-                        GemmPrepacked.Multiply<T, TK>(ap, grp * aSize, bp, 0, y, yo, l, og, l, kg, accumulate: bias is not null);
+                        // A few panels at a time, each multiplied while it is still in cache.
+                        for (int j = 0; j < l; j += panelStep * TK.NR)
+                        {
+                            Im2Col.ToPanels(xp, g, TK.NR, bp, 0, j / TK.NR, panelStep);
+                            GemmPrepacked.Multiply<T, TK>(ap, grp * aSize, bp, 0, y, yo + j, l, og, Math.Min(l - j, panelStep * TK.NR), kg,
+                                accumulate: bias is not null);
+                        }
                     }
                 }
                 finally
@@ -208,11 +222,25 @@ internal static class Convolution
 
     private static void WeightGrad<T>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, T[]? db, ConvGeometry g) where T : unmanaged, INumber<T>
     {
+        switch (KernelWidth<T>(g.Og))
+        {
+            case 5124: WeightGrad<T, Kernel512Rows4<T>>(x, xOff, dy, dyOff, dw, db, g); break;
+            case 512: WeightGrad<T, Kernel512<T>>(x, xOff, dy, dyOff, dw, db, g); break;
+            case 256: WeightGrad<T, Kernel256<T>>(x, xOff, dy, dyOff, dw, db, g); break;
+            default: WeightGrad<T, KernelVector<T>>(x, xOff, dy, dyOff, dw, db, g); break;
+        }
+    }
+
+    private static void WeightGrad<T, TK>(T[] x, int xOff, T[] dy, int dyOff, T[] dw, T[]? db, ConvGeometry g)
+        where T : unmanaged, INumber<T> where TK : struct, IGemmKernel<T>
+    {
         int l = g.L, kg = g.Kg, og = g.Og, o = g.O, sampleIn = g.C * g.H * g.W, size = o * kg;
         dw.AsSpan(0, size).Clear();
         db?.AsSpan(0, o).Clear();
         if (g.N == 0 || l == 0 || o == 0) return;
         int parts = Math.Min(g.N, WeightGradParts);
+        // Without column dilation the partial sums are built from channels-last panels in tap-major order (a, b, c).
+        bool panels = ConvWeightGradPanels.Applies(g);
         var partial = ArrayPool<T>.Shared.Rent(parts * size);
         var biasPartial = ArrayPool<T>.Shared.Rent(parts * o);
         try
@@ -221,6 +249,12 @@ internal static class Convolution
             {
                 var (n0, n1) = Part(t, parts, g.N);
                 if (db is not null) BiasPart(dy, dyOff, g, t, parts, biasPartial);
+                if (panels)
+                {
+                    for (int grp = 0; grp < g.Groups; grp++)
+                        ConvWeightGradPanels.Part<T, TK>(x, xOff, dy, dyOff, g, grp, n0, n1, partial, t * size + grp * og * kg);
+                    return;
+                }
                 var cols = ArrayPool<T>.Shared.Rent(kg * l);
                 var xp = ArrayPool<T>.Shared.Rent(Im2Col.PaddedSize(g));
                 try
@@ -242,7 +276,14 @@ internal static class Convolution
                     ArrayPool<T>.Shared.Return(xp);
                 }
             });
-            SumParts(partial, parts, size, dw);
+            if (panels)
+            {
+                var sum = ArrayPool<T>.Shared.Rent(size);
+                SumParts(partial, parts, size, sum);
+                ConvWeightGradPanels.ToWeightOrder(sum, g, dw);
+                ArrayPool<T>.Shared.Return(sum);
+            }
+            else SumParts(partial, parts, size, dw);
             if (db is not null) SumParts(biasPartial, parts, o, db);
         }
         finally

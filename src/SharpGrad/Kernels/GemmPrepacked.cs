@@ -26,7 +26,29 @@ internal static class GemmPrepacked
     {
         int mr = TK.MR;
         for (int i = 0; i < m; i += mr)
+        {
+            if (mr == 4 && cs == 1 && m - i >= 4 && k > 0)
+            {
+                // Row-major A, full 4-row panel: four row streams in, one contiguous stream out.
+                if (off + i * rs + 3 * rs + k > a.Length || dstOff + i * k + 4 * k > dst.Length)
+                    throw new ArgumentException($"matmul: A [{m}, {k}] (row stride {rs}) or its packed panel out of range");
+                ref T r0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), off + i * rs);
+                ref T r1 = ref Unsafe.Add(ref r0, rs);
+                ref T r2 = ref Unsafe.Add(ref r1, rs);
+                ref T r3 = ref Unsafe.Add(ref r2, rs);
+                ref T d = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(dst), dstOff + i * k);
+                for (int p = 0; p < k; p++)
+                {
+                    ref T o = ref Unsafe.Add(ref d, 4 * p);
+                    o = Unsafe.Add(ref r0, p);
+                    Unsafe.Add(ref o, 1) = Unsafe.Add(ref r1, p);
+                    Unsafe.Add(ref o, 2) = Unsafe.Add(ref r2, p);
+                    Unsafe.Add(ref o, 3) = Unsafe.Add(ref r3, p);
+                }
+                continue;
+            }
             GemmPacking.PackA(a, off + i * rs, rs, cs, Math.Min(mr, m - i), k, mr, dst.AsSpan(dstOff + i * k, mr * k));
+        }
     }
 
     /// <summary>

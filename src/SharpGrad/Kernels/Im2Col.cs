@@ -55,30 +55,33 @@ internal static class Im2Col
     /// <summary>
     /// Writes the Kg x L patch matrix of a padded sample (<see cref="Pad"/>) straight into the packed-B layout of
     /// <see cref="GemmPrepacked"/>: panels of <paramref name="nr"/> columns at <paramref name="off"/>, zero past L.
+    /// Only panels <paramref name="firstPanel"/> .. + <paramref name="panelCount"/> are written (the first of them at
+    /// <paramref name="off"/>), so a product can consume the patch matrix a few panels at a time while they are in cache.
     /// </summary>
-    public static void ToPanels<T>(T[] xp, ConvGeometry g, int nr, T[] panels, int off) where T : unmanaged
+    public static void ToPanels<T>(T[] xp, ConvGeometry g, int nr, T[] panels, int off, int firstPanel = 0, int panelCount = int.MaxValue)
+        where T : unmanaged
     {
         int l = g.L, kg = g.Kg, ow = g.OW, hp = g.H + 2 * g.PH, wp = g.W + 2 * g.PW, sw = g.SW;
-        int np = (l + nr - 1) / nr;
-        if (xp.Length < PaddedSize(g) || off < 0 || off + (long)np * nr * kg > panels.Length)
-            throw new ArgumentException($"conv2d: im2col buffers too small for {g}");
-        if (l % nr != 0)
-            for (int k = 0, tail = off + (np - 1) * nr * kg + l % nr; k < kg; k++) panels.AsSpan(tail + k * nr, nr - l % nr).Clear();
+        int np = Math.Min((l + nr - 1) / nr - firstPanel, panelCount);
+        if (xp.Length < PaddedSize(g) || off < 0 || firstPanel < 0 || np <= 0 || off + (long)np * nr * kg > panels.Length)
+            throw new ArgumentException($"conv2d: im2col buffers too small for {g} (panels {firstPanel} + {panelCount})");
+        int p0 = firstPanel * nr, p1 = Math.Min(l, (firstPanel + np) * nr);
+        if (p1 - p0 < np * nr)
+            for (int k = 0, tail = off + (np - 1) * nr * kg + (p1 - p0) % nr; k < kg; k++) panels.AsSpan(tail + k * nr, nr - (p1 - p0) % nr).Clear();
         // The pieces of one patch row: an output row, cut where it crosses into the next panel. They are the same for
         // every row (c, a, b) up to a source offset, so they are worked out once.
-        int pieces = g.OH * (ow / nr + 2);
+        int pieces = ((p1 - p0) / Math.Max(1, ow) + 2) * (ow / nr + 2);
         Span<int> srcAt = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
         Span<int> dstAt = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
         Span<int> lengths = pieces <= 256 ? stackalloc int[pieces] : new int[pieces];
         int count = 0;
-        for (int i = 0, p = 0; i < g.OH; i++)
-            for (int j = 0; j < ow; count++)
-            {
-                int q = p / nr, within = p - q * nr, len = Math.Min(ow - j, nr - within);
-                (srcAt[count], dstAt[count], lengths[count]) = (i * g.SH * wp + j * sw, q * nr * kg + within, len);
-                j += len;
-                p += len;
-            }
+        for (int p = p0; p < p1; count++)
+        {
+            int i = p / ow, j = p - i * ow, q = (p - p0) / nr, within = p - p0 - q * nr, len = Math.Min(ow - j, nr - within);
+            len = Math.Min(len, p1 - p);
+            (srcAt[count], dstAt[count], lengths[count]) = (i * g.SH * wp + j * sw, q * nr * kg + within, len);
+            p += len;
+        }
         ref T src0 = ref MemoryMarshal.GetArrayDataReference(xp);
         ref T dst0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(panels), off);
         int row = 0;
@@ -110,7 +113,7 @@ internal static class Im2Col
 
     /// <summary>dst[j] = src[j * sw] for j &lt; len, with vector copies for unit stride.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CopyRun<T>(ref T src, int sw, ref T dst, int len) where T : unmanaged
+    internal static void CopyRun<T>(ref T src, int sw, ref T dst, int len) where T : unmanaged
     {
         if (sw == 1 && Vector512.IsHardwareAccelerated && Vector512<T>.IsSupported && len >= Vector512<T>.Count)
         {

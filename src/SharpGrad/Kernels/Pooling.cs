@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using SharpGrad.Core;
 
 namespace SharpGrad.Kernels;
@@ -29,6 +31,61 @@ internal static class Pooling
             case Storage<double> d: MaxForward(((Storage<double>)x).Data, xOff, d.Data, indices, g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {y.DType.TorchName()}");
         }
+    }
+
+    /// <summary>Whether <paramref name="g"/> is the 2 x 2 window with stride 2 and no padding or dilation (argmax storable as a 2-bit code).</summary>
+    public static bool IsPairs(PoolGeometry g) =>
+        g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 } && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
+
+    /// <summary>
+    /// <see cref="MaxForward"/> for an <see cref="IsPairs"/> geometry with the argmax kept as one byte per output:
+    /// 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right (an eighth of the memory of int64 indices).
+    /// </summary>
+    public static void MaxForwardCodes(Storage x, int xOff, Storage y, byte[] codes, PoolGeometry g)
+    {
+        if (!IsPairs(g)) throw new ArgumentException($"max_pool2d: argmax codes need a 2 x 2 window with stride 2, but got {g}");
+        int plane = g.H * g.W, outPlane = g.OH * g.OW;
+        switch (y)
+        {
+            case Storage<float> f:
+                var xf = ((Storage<float>)x).Data;
+                Threading.For(g.Planes, (long)outPlane * 4, p => MaxPlane2x2(xf, xOff + p * plane, f.Data, null, codes, p * outPlane, g));
+                break;
+            case Storage<double> d:
+                var xd = ((Storage<double>)x).Data;
+                Threading.For(g.Planes, (long)outPlane * 4, p => MaxPlane2x2(xd, xOff + p * plane, d.Data, null, codes, p * outPlane, g));
+                break;
+            default: throw new ArgumentException($"max_pool2d: not supported for dtype {y.DType.TorchName()}");
+        }
+    }
+
+    /// <summary>
+    /// The gradient of <see cref="MaxForwardCodes"/>: every element of dx is written, dy at the coded argmax of its window
+    /// and zero elsewhere (including rows and columns no window covers).
+    /// </summary>
+    public static void MaxScatterCodes(Storage dy, int dyOff, byte[] codes, Storage dx, PoolGeometry g)
+    {
+        switch (dx)
+        {
+            case Storage<float> f: MaxScatterCodes(((Storage<float>)dy).Data, dyOff, codes, f.Data, g); break;
+            case Storage<double> d: MaxScatterCodes(((Storage<double>)dy).Data, dyOff, codes, d.Data, g); break;
+            default: throw new ArgumentException($"max_pool2d: not supported for dtype {dx.DType.TorchName()}");
+        }
+    }
+
+    /// <summary>The flat input-plane indices ih * W + iw that argmax <paramref name="codes"/> stand for (as <see cref="MaxForward"/> gives them).</summary>
+    public static long[] CodesToIndices(byte[] codes, PoolGeometry g)
+    {
+        int outPlane = g.OH * g.OW;
+        var indices = new long[(long)g.Planes * outPlane];
+        for (int p = 0, o = 0; p < g.Planes; p++)
+            for (int i = 0; i < g.OH; i++)
+                for (int j = 0; j < g.OW; j++, o++)
+                {
+                    int c = codes[o];
+                    indices[o] = (2 * i + (c >> 1)) * g.W + 2 * j + (c & 1);
+                }
+        return indices;
     }
 
     /// <summary>dx = 0, then dx[plane, indices[o]] += dy[plane, o]: routes each output's gradient to its argmax (dx is overwritten).</summary>
@@ -86,19 +143,23 @@ internal static class Pooling
     private static void MaxForward<T>(T[] x, int xOff, T[] y, long[] indices, PoolGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int plane = g.H * g.W, outPlane = g.OH * g.OW;
-        bool pairs = g is { KH: 2, KW: 2, SH: 2, SW: 2, PH: 0, PW: 0, DH: 1, DW: 1 } && 2 * g.OH <= g.H && 2 * g.OW <= g.W;
-        if (pairs)
-            Threading.For(g.Planes, (long)outPlane * 4, p => MaxPlane2x2(x, xOff + p * plane, y, indices, p * outPlane, g));
+        if (IsPairs(g))
+            Threading.For(g.Planes, (long)outPlane * 4, p => MaxPlane2x2(x, xOff + p * plane, y, indices, null, p * outPlane, g));
         else
             Threading.For(g.Planes, (long)outPlane * g.KH * g.KW, p => MaxPlane(x, xOff + p * plane, y, indices, p * outPlane, g));
     }
 
-    /// <summary><see cref="MaxPlane"/> for the common 2 x 2 window with stride 2 and no padding: the same comparisons in the same order.</summary>
-    private static void MaxPlane2x2<T>(T[] x, int src, T[] y, long[] indices, int dst, PoolGeometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// <see cref="MaxPlane"/> for the common 2 x 2 window with stride 2 and no padding: the same comparisons in the same order.
+    /// The argmax goes to <paramref name="indices"/> as a flat index, or when that is null to <paramref name="codes"/> as 0..3.
+    /// </summary>
+    private static void MaxPlane2x2<T>(T[] x, int src, T[] y, long[]? indices, byte[]? codes, int dst, PoolGeometry g)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int w = g.W, ow = g.OW;
         var yOut = y.AsSpan(dst, g.OH * ow);
-        var idxOut = indices.AsSpan(dst, g.OH * ow);
+        var idxOut = indices is null ? default : indices.AsSpan(dst, g.OH * ow);
+        var codeOut = indices is null ? codes.AsSpan(dst, g.OH * ow) : default;
         var plane = x.AsSpan(src, g.H * w);
         bool vector = typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated;
         for (int i = 0, o = 0; i < g.OH; i++)
@@ -110,7 +171,7 @@ internal static class Pooling
             if (vector)
             {
                 j = MaxRow2x2(MemoryMarshal.Cast<T, float>(top), MemoryMarshal.Cast<T, float>(bottom), r0, w,
-                    MemoryMarshal.Cast<T, float>(yOut[o..]), idxOut[o..]);
+                    MemoryMarshal.Cast<T, float>(yOut[o..]), indices is null ? default : idxOut[o..], indices is null ? codeOut[o..] : default);
                 o += j;
             }
             for (; j < ow; j++, o++)
@@ -125,7 +186,8 @@ internal static class Pooling
                 v = bottom[2 * j + 1];
                 if (v > best || T.IsNaN(v)) { best = v; at = w + 1; }
                 yOut[o] = best;
-                idxOut[o] = r0 + 2 * j + at;
+                if (indices is null) codeOut[o] = (byte)(at == 0 ? 0 : at == 1 ? 1 : at == w ? 2 : 3);
+                else idxOut[o] = r0 + 2 * j + at;
             }
         }
     }
@@ -133,14 +195,17 @@ internal static class Pooling
     /// <summary>
     /// Four outputs at a time of one row of 2 x 2 float windows, with the comparisons of <see cref="MaxPlane"/> done
     /// lane-wise (a later value wins where it is greater or NaN); returns how many outputs it wrote (a multiple of 4).
+    /// The argmax goes to <paramref name="idx"/> as a flat index, or when that is empty to <paramref name="codes"/> as 0..3.
     /// </summary>
-    private static int MaxRow2x2(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, int r0, int w, Span<float> y, Span<long> idx)
+    private static int MaxRow2x2(ReadOnlySpan<float> top, ReadOnlySpan<float> bottom, int r0, int w, Span<float> y, Span<long> idx, Span<byte> codes)
     {
         int ow = top.Length / 2, j = 0;
+        bool coded = idx.IsEmpty;
         var swap = Vector256.Create(1, 0, 3, 2, 5, 4, 7, 6);
         var evens = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
         var lane = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
-        Vector256<int> right = Vector256.Create(1), below = Vector256.Create(w), belowRight = Vector256.Create(w + 1);
+        // In coded mode the window positions are numbered 0..3 instead of offset in the plane.
+        Vector256<int> right = Vector256.Create(1), below = Vector256.Create(coded ? 2 : w), belowRight = Vector256.Create(coded ? 3 : w + 1);
         ref float t0 = ref MemoryMarshal.GetReference(top);
         ref float b0 = ref MemoryMarshal.GetReference(bottom);
         for (; j + 4 <= ow; j += 4)
@@ -161,8 +226,17 @@ internal static class Pooling
             m = Vector256.GreaterThan(d, best) | ~Vector256.Equals(d, d);
             best = Vector256.ConditionalSelect(m, d, best);
             at = Vector256.ConditionalSelect(m.AsInt32(), belowRight, at);
-            var pos = Vector256.Shuffle(at + lane + Vector256.Create(r0 + 2 * j), evens);
             Vector256.Shuffle(best, evens).GetLower().CopyTo(y[j..]);
+            if (coded)
+            {
+                var code = Vector256.Shuffle(at, evens);
+                codes[j] = (byte)code[0];
+                codes[j + 1] = (byte)code[1];
+                codes[j + 2] = (byte)code[2];
+                codes[j + 3] = (byte)code[3];
+                continue;
+            }
+            var pos = Vector256.Shuffle(at + lane + Vector256.Create(r0 + 2 * j), evens);
             Vector256.WidenLower(pos).CopyTo(idx[j..]);
         }
         return j;
@@ -211,6 +285,61 @@ internal static class Pooling
                 if (at >= 0) dx[dst + (int)at] += dy[dyOff + src + o];
             }
         });
+    }
+
+    private static void MaxScatterCodes<T>(T[] dy, int dyOff, byte[] codes, T[] dx, PoolGeometry g) where T : unmanaged, INumber<T>
+    {
+        int plane = g.H * g.W, outPlane = g.OH * g.OW, w = g.W, ow = g.OW;
+        bool vector = typeof(T) == typeof(float) && Avx2.IsSupported;
+        Threading.For(g.Planes, plane, p =>
+        {
+            int dst = p * plane, src = p * outPlane;
+            for (int i = 0; i < g.OH; i++)
+            {
+                var top = dx.AsSpan(dst + 2 * i * w, w);
+                var bottom = dx.AsSpan(dst + (2 * i + 1) * w, w);
+                var grad = dy.AsSpan(dyOff + src + i * ow, ow);
+                var code = codes.AsSpan(src + i * ow, ow);
+                int j = vector ? SpreadRow2x2(MemoryMarshal.Cast<T, float>(grad), code, MemoryMarshal.Cast<T, float>(top), MemoryMarshal.Cast<T, float>(bottom)) : 0;
+                for (; j < ow; j++)
+                {
+                    T v = grad[j];
+                    int c = code[j];
+                    top[2 * j] = c == 0 ? v : T.Zero;
+                    top[2 * j + 1] = c == 1 ? v : T.Zero;
+                    bottom[2 * j] = c == 2 ? v : T.Zero;
+                    bottom[2 * j + 1] = c == 3 ? v : T.Zero;
+                }
+                top[(2 * ow)..].Clear();
+                bottom[(2 * ow)..].Clear();
+            }
+            dx.AsSpan(dst + 2 * g.OH * w, (g.H - 2 * g.OH) * w).Clear();
+        });
+    }
+
+    /// <summary>
+    /// Four outputs at a time of one row of <see cref="MaxScatterCodes{T}"/> for float: each gradient duplicated to its
+    /// window's two columns and kept where the lane's position matches the code; returns how many outputs it spread.
+    /// </summary>
+    private static int SpreadRow2x2(ReadOnlySpan<float> grad, ReadOnlySpan<byte> codes, Span<float> top, Span<float> bottom)
+    {
+        int ow = grad.Length, j = 0;
+        var pairs = Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3);
+        var shifts = Vector256.Create(0u, 0, 8, 8, 16, 16, 24, 24);
+        Vector256<int> topCode = Vector256.Create(0, 1, 0, 1, 0, 1, 0, 1), bottomCode = topCode + Vector256.Create(2);
+        ref float g0 = ref MemoryMarshal.GetReference(grad);
+        ref byte c0 = ref MemoryMarshal.GetReference(codes);
+        ref float t0 = ref MemoryMarshal.GetReference(top);
+        ref float b0 = ref MemoryMarshal.GetReference(bottom);
+        for (; j + 4 <= ow; j += 4)
+        {
+            var v = Vector256.Shuffle(Vector128.LoadUnsafe(ref g0, (nuint)j).ToVector256Unsafe(), pairs);
+            uint four = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref c0, j));
+            var lane = (Avx2.ShiftRightLogicalVariable(Vector256.Create(four), shifts) & Vector256.Create(0xFFu)).AsInt32();
+            (Vector256.Equals(lane, topCode).AsSingle() & v).StoreUnsafe(ref t0, (nuint)(2 * j));
+            (Vector256.Equals(lane, bottomCode).AsSingle() & v).StoreUnsafe(ref b0, (nuint)(2 * j));
+        }
+        return j;
     }
 
     private static void MaxGather<T>(T[] x, int xOff, long[] indices, T[] y, PoolGeometry g) where T : unmanaged, INumber<T>

@@ -18,7 +18,10 @@ public partial class Tensor
     /// <param name="dilation">Spacing between window taps.</param>
     /// <param name="ceilMode">Round the output size up instead of down.</param>
     public static Tensor MaxPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
-        => MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    {
+        int s = stride ?? kernelSize;
+        return MaxPool2d(input, (kernelSize, kernelSize), (s, s), (padding, padding), (dilation, dilation), ceilMode);
+    }
 
     /// <summary>2-D max pooling with (height, width) pairs (<c>F.max_pool2d(x, (2, 3))</c>); see the int overload.</summary>
     /// <param name="input">Images [N, C, H, W] or [C, H, W]; float32 or float64.</param>
@@ -29,7 +32,17 @@ public partial class Tensor
     /// <param name="ceilMode">Round the output size up instead of down.</param>
     public static Tensor MaxPool2d(Tensor input, (int, int) kernelSize, (int, int)? stride = null, (int, int)? padding = null,
         (int, int)? dilation = null, bool ceilMode = false)
-        => MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+    {
+        var geo = PoolGeometryOf("max_pool2d", input, kernelSize, stride ?? kernelSize, padding ?? (0, 0), dilation ?? (1, 1), ceilMode);
+        if (!Pooling.IsPairs(geo)) return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+        // The common 2 x 2 / stride 2 window: the argmax is kept as one byte per output instead of an int64 index.
+        var x = DenseRaw(input, input.DType);
+        var y = AllocOverwritten(PooledShape(input, geo), input.DType);
+        var codes = GC.AllocateUninitializedArray<byte>(y.Numel());
+        Pooling.MaxForwardCodes(x.Storage, x.Layout.Offset, y.Storage, codes, geo);
+        if (NeedsGrad(input)) Record(y, new MaxPool2DCodedBackward0(codes, input.Layout.Sizes, geo), input);
+        return y;
+    }
 
     /// <summary>
     /// 2-D max pooling that also returns, for every output, the flat index ih * W + iw of the first maximum
@@ -190,6 +203,34 @@ public partial class Tensor
         protected internal override Tensor?[] Backward(Tensor g) => [MaxPoolScatter(g, _indices.Unpack(this, "indices"), inputShape, geo)];
 
         protected internal override void ReleaseSaved() => _indices.Release();
+    }
+
+    /// <summary>
+    /// Backward of 2 x 2 max pooling with the argmax saved as codes: dy written at each window's maximum, zeros elsewhere.
+    /// When the backward is itself recorded (create_graph), the codes become int64 indices and the indexed path runs.
+    /// </summary>
+    private sealed class MaxPool2DCodedBackward0(byte[] codes, int[] inputShape, PoolGeometry geo) : Node
+    {
+        private byte[]? _codes = codes;
+
+        public override string Name => "MaxPool2DWithIndicesBackward0";
+
+        protected internal override Tensor?[] Backward(Tensor g)
+        {
+            ThrowIfReleased();
+            var codes = _codes ?? throw new InvalidOperationException($"backward: {Name} has no saved argmax");
+            if (NeedsGrad(g))
+            {
+                var indices = new Tensor(new Core.Storage<long>(Pooling.CodesToIndices(codes, geo)), Core.Layout.Contiguous(g.Layout.Sizes));
+                return [MaxPoolScatter(g, indices, inputShape, geo)];
+            }
+            var gc = DenseRaw(g, g.DType);
+            var dx = AllocOverwritten(inputShape, g.DType);
+            Pooling.MaxScatterCodes(gc.Storage, gc.Layout.Offset, codes, dx.Storage, geo);
+            return [dx];
+        }
+
+        protected internal override void ReleaseSaved() => _codes = null;
     }
 
     /// <summary>Backward of the max-pool gradient scatter: a gather at the same indices.</summary>

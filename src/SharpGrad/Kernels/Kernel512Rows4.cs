@@ -16,8 +16,10 @@ internal readonly struct Kernel512Rows4<T> : IGemmKernel<T> where T : unmanaged,
 
     public static int NR => 4 * Vector512<T>.Count;
 
+    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add) => RunB(kc, ref a, ref b, NR, ref c, ldc, add);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(int kc, ref T a, ref T b, ref T c, nint ldc, bool add)
+    public static void RunB(int kc, ref T a, ref T b, nint ldb, ref T c, nint ldc, bool add)
     {
         nuint w = (nuint)Vector512<T>.Count;
         Vector512<T> c00 = default, c01 = default, c02 = default, c03 = default;
@@ -43,7 +45,7 @@ internal readonly struct Kernel512Rows4<T> : IGemmKernel<T> where T : unmanaged,
             c30 = GemmSimd.MulAdd(x, b0, c30); c31 = GemmSimd.MulAdd(x, b1, c31);
             c32 = GemmSimd.MulAdd(x, b2, c32); c33 = GemmSimd.MulAdd(x, b3, c33);
             a = ref Unsafe.Add(ref a, 4);
-            b = ref Unsafe.Add(ref b, 4 * w);
+            b = ref Unsafe.Add(ref b, ldb);
         }
         StoreRow(ref c, w, add, c00, c01, c02, c03);
         StoreRow(ref Unsafe.Add(ref c, ldc), w, add, c10, c11, c12, c13);

@@ -95,4 +95,22 @@ public class OverwriteAllocTests
         h.Relu().Backward(g);
         AssertAll(h.Grad!, (r, c) => hv[r, c] > 0 ? gv[r, c] : 0);
     }
+
+    [Fact]
+    public void MatrixProducts_WriteEveryElement()
+    {
+        var a = Tensor.Randn([5, Rows], new Generator(10)).T;   // [Rows, 5], strided
+        var b = Tensor.Randn([5, Cols], new Generator(11));
+        var av = Values(a.Double());
+        var bv = Values(b.Double());
+        double Dot(int r, int c) { double s = 0; for (int k = 0; k < 5; k++) s += av[r, k] * bv[k, c]; return s; }
+        PoisonMemory();
+        AssertAll(a.Mm(b), Dot, 1e-5);
+        PoisonMemory();
+        AssertAll(a.Unsqueeze(0).Bmm(b.Unsqueeze(0)).Squeeze(0), Dot, 1e-5);
+        PoisonMemory();
+        AssertAll(SharpGrad.NN.Functional.Linear(a, b.T), Dot, 1e-5);
+        PoisonMemory();
+        AssertAll(Tensor.Randn([Rows, 0], new Generator(12)).Mm(Tensor.Randn([0, Cols], new Generator(13))), (_, _) => 0.0);
+    }
 }

@@ -52,10 +52,10 @@ internal static class Page
         header h1 { font-size: 18px; margin: 0; font-weight: 600; }
         #status { font-size: 12px; padding: 2px 8px; border-radius: 8px; background: #777; }
         #status.live { background: #2ca02c; } #status.down { background: #d62728; }
-        #grid { display: flex; flex-wrap: wrap; gap: 12px; padding: 12px; align-items: flex-start; }
+        #grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(520px, 1fr)); gap: 12px; padding: 12px; align-items: start; }
         .win { background: #fff; border: 1px solid #c9ced6; border-radius: 4px; padding: 6px 8px 8px; max-width: 100%; box-sizing: border-box; }
         .win h2 { font-size: 14px; margin: 0 0 6px; color: #333; }
-        .win svg { display: block; max-width: 100%; height: auto; }
+        .win svg { display: block; width: 100%; height: auto; }
         .win img { display: block; image-rendering: pixelated; max-width: 100%; height: auto; }
         .win pre { margin: 0; max-width: 600px; max-height: 380px; overflow: auto; white-space: pre-wrap; font-size: 13px; }
         .win pre.error { color: #d62728; }

@@ -189,56 +189,57 @@ public sealed partial class Visdom
             throw new ArgumentException($"{op}: legend has {legend.Count} names but y has {m} series (columns)", nameof(legend));
         if (legend is not null && legend.Distinct().Count() != legend.Count)
             throw new ArgumentException($"{op}: legend names must differ, got [{string.Join(", ", legend)}]", nameof(legend));
-        bool append = Append(op, update);
-        string id = win ?? NewId();
-        lock (_createGate)
+        return UpdateLineWindow(op, "a line", scatter: false, win, update, title, xLabel, yLabel, (w, id) =>
         {
-            var existing = _hub.Find(id);
-            if (append && existing is not null and not LineWindow { Kind: "line" })
-                throw new ArgumentException($"{op}: window '{id}' is a {existing.Kind} window; cannot append a line to it", nameof(win));
-            var w = append && existing is LineWindow lw ? lw : new LineWindow(id, SeriesCapacity, scatter: false);
-            lock (w.Gate)
+            if (legend is null && w.SeriesCount != 0 && w.SeriesCount != m)
+                throw new ArgumentException($"{op}: window '{id}' has {w.SeriesCount} series but the update has {m} columns; pass legend to name the series", nameof(y));
+            var series = new SeriesBuffer[m];
+            for (int j = 0; j < m; j++)
+                series[j] = legend is not null ? w.Series(legend[j]) : w.SeriesCount > j ? w.SeriesAt(j) : w.Series(m == 1 ? "" : (j + 1).ToString());
+            double start = double.IsNaN(series[0].LastX) ? 0 : series[0].LastX + 1;
+            for (int i = 0; i < n; i++)
             {
-                if (legend is null && w.SeriesCount != 0 && w.SeriesCount != m)
-                    throw new ArgumentException($"{op}: window '{id}' has {w.SeriesCount} series but the update has {m} columns; pass legend to name the series", nameof(y));
-                var series = new SeriesBuffer[m];
-                for (int j = 0; j < m; j++)
-                    series[j] = legend is not null ? w.Series(legend[j]) : w.SeriesCount > j ? w.SeriesAt(j) : w.Series(m == 1 ? "" : (j + 1).ToString());
-                double start = double.IsNaN(series[0].LastX) ? 0 : series[0].LastX + 1;
-                for (int i = 0; i < n; i++)
-                {
-                    double xi = x is null ? start + i : x[i];
-                    for (int j = 0; j < m; j++) series[j].Add(xi, y[i * m + j]);
-                }
-                if (title is not null) w.Title = title;
-                if (xLabel is not null) w.XLabel = xLabel;
-                if (yLabel is not null) w.YLabel = yLabel;
+                double xi = x is null ? start + i : x[i];
+                for (int j = 0; j < m; j++) series[j].Add(xi, y[i * m + j]);
             }
-            if (!ReferenceEquals(w, existing)) _hub.Put(w);
-        }
-        _hub.MarkDirty(id);
-        return id;
+        });
     }
 
     private string ScatterCore(Dictionary<string, (List<double> X, List<double> Y)> groups, string? win, string? title, string? update,
         string? xLabel, string? yLabel)
     {
         ThrowIfDisposed();
-        bool append = Append("scatter", update);
+        return UpdateLineWindow("scatter", "points", scatter: true, win, update, title, xLabel, yLabel, (w, _) =>
+        {
+            foreach (var (name, (xs, ys)) in groups)
+            {
+                var s = w.Series(name);
+                for (int i = 0; i < xs.Count; i++) s.Add(xs[i], ys[i]);
+            }
+        });
+    }
+
+    /// <summary>
+    /// The window update <c>line</c> and <c>scatter</c> share: window <paramref name="win"/> (a new id when null) is
+    /// replaced by a new line or scatter window, or with <c>update="append"</c> extended (an error when it is a window of
+    /// another kind: "cannot append <paramref name="what"/> to it"); <paramref name="fill"/> adds the points under the
+    /// window's lock, then the given title and labels are set and the page is told. Returns the id.
+    /// </summary>
+    private string UpdateLineWindow(string op, string what, bool scatter, string? win, string? update, string? title,
+        string? xLabel, string? yLabel, Action<LineWindow, string> fill)
+    {
+        bool append = Append(op, update);
         string id = win ?? NewId();
+        string kind = scatter ? "scatter" : "line";
         lock (_createGate)
         {
             var existing = _hub.Find(id);
-            if (append && existing is not null and not LineWindow { Kind: "scatter" })
-                throw new ArgumentException($"scatter: window '{id}' is a {existing.Kind} window; cannot append points to it", nameof(win));
-            var w = append && existing is LineWindow lw ? lw : new LineWindow(id, SeriesCapacity, scatter: true);
+            if (append && existing is not null && !(existing is LineWindow { Kind: var k } && k == kind))
+                throw new ArgumentException($"{op}: window '{id}' is a {existing.Kind} window; cannot append {what} to it", nameof(win));
+            var w = append && existing is LineWindow lw ? lw : new LineWindow(id, SeriesCapacity, scatter);
             lock (w.Gate)
             {
-                foreach (var (name, (xs, ys)) in groups)
-                {
-                    var s = w.Series(name);
-                    for (int i = 0; i < xs.Count; i++) s.Add(xs[i], ys[i]);
-                }
+                fill(w, id);
                 if (title is not null) w.Title = title;
                 if (xLabel is not null) w.XLabel = xLabel;
                 if (yLabel is not null) w.YLabel = yLabel;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using SharpGrad.Cli.Commands.Raw;
 using SharpGrad.Cli.Infrastructure;
 using SharpGrad.Dashboard;
@@ -23,65 +22,32 @@ internal static class ClassifyCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var epochs = CliOptions.Int("--epochs", "Passes over the training set (as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size", 0.01);
-        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch", 50);
-        var samples = CliOptions.Int("--samples", "Examples per class; the first 70% of each train, the rest test (10000: 14000/6000 in all)", 10000, min: 2);
-        var features = CliOptions.Int("--features", "Input features per example", 200);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units", 100);
-        var common = new CommonOptions();
-        var dashboard = new DashboardOptions();
-        var command = new Command("classify",
+        var options = new RawOptions("Examples per class; the first 70% of each train, the rest test (10000: 14000/6000 in all)", features: 200, hidden: 100);
+        return options.Command("classify",
             "Binary classification of two Gaussian clouds (means +2 and -2) with a 200-100-1 ReLU net from raw tensors, BCEWithLogits " +
             "and hand-written SGD (course 000, 二分类任务). Note: the course's listing copies the first class into the second " +
             "(x2_train = x1[:7000], x2_test = x1[7000:]); this command uses the second class's own points, as the course means.")
-        {
-            epochs, lr, batchSize, samples, features, hidden,
-        };
-        common.AddTo(command);
-        dashboard.AddTo(command);
-        command.SetAction(parse =>
-        {
-            var clock = Stopwatch.StartNew();
-            var run = common.Begin(parse, "classify");
-            int n = parse.GetValue(samples), d = parse.GetValue(features), h = parse.GetValue(hidden);
-            int e = parse.GetValue(epochs), batch = parse.GetValue(batchSize);
-            double rate = parse.GetValue(lr);
+            .SetRun("classify", (parse, run, live) =>
+            {
+                var s = options.Read(parse);
+                var data = MakeData(s.Samples, s.Features);
+                RawCommand.LogShapes(run, data);
+                var net = new RawMlp(s.Features, s.Hidden, 1, std: 1);
+                var observers = new Observers(
+                    new EpochLogCallback(run, (epoch, m) => $"{RawTraining.CourseLine(epoch, m)},train_acc {m["train_acc"]:F6},test_acc {m["test_acc"]:F6}"));
+                if (live is not null)
+                    observers.Add(new DashboardCallback(live.Visdom).PerEpoch(TrainingDashboard.TestWindow, "test loss & acc.", ["test_loss", "test_acc"], ["loss", "acc."]));
+                var history = RawCommand.TrainAndSave(run, net, new BCEWithLogitsLoss().Forward, data, s, observers, "BCEWithLogits loss",
+                    logYWhenPositive: true, accuracy: Accuracy);
 
-            var data = MakeData(n, d);
-            run.Log($"{RegressionCommand.Shape(data.TrainX)} {RegressionCommand.Shape(data.TrainY)} " +
-                    $"{RegressionCommand.Shape(data.TestX)} {RegressionCommand.Shape(data.TestY)}");
-            var net = new RawMlp(d, h, 1, std: 1);
-            var loss = new BCEWithLogitsLoss();
-            int batchesPerEpoch = (data.TrainX.Size(0) + batch - 1) / batch;
-            using var live = dashboard.Begin(parse);
-            var observers = new Observers(
-                new EpochLogCallback(run, (epoch, m) => $"{RawTraining.CourseLine(epoch, m)},train_acc {m["train_acc"]:F6},test_acc {m["test_acc"]:F6}"));
-            if (live is not null)
-                observers.Add(new DashboardCallback(live.Visdom).PerEpoch(TrainingDashboard.TestWindow, "test loss & acc.", ["test_loss", "test_acc"], ["loss", "acc."]));
-            var history = run.WithProgress("classify", (long)e * batchesPerEpoch, progress =>
-                RawTraining.Run(net, loss.Forward, data, e, batch, rate, observers.Add(new ProgressCallback(progress, "batch")), Accuracy));
-
-            bool positive = history["train_loss"].Concat(history["test_loss"]).All(v => v > 0 && double.IsFinite(v));
-            RegressionCommand.SaveOutputs(run, history, "BCEWithLogits loss", logY: positive);
-            var epochsX = history.Epochs.Select(x => (double)x).ToArray();
-            new LineChart { Title = "classify: accuracy per epoch", XLabel = "epoch", YLabel = "accuracy" }
-                .Add(epochsX, [.. history["train_acc"]], "train_acc")
-                .Add(epochsX, [.. history["test_acc"]], "test_acc")
-                .Save(run.PathOf("accuracy.svg"));
-            net.Save(run.PathOf("model.safetensors"));
-            run.Metric("epochs", history.Count);
-            run.Metric("train_samples", data.TrainX.Size(0));
-            run.Metric("test_samples", data.TestX.Size(0));
-            run.Metric("train_loss", history["train_loss"][^1]);
-            run.Metric("test_loss", history["test_loss"][^1]);
-            run.Metric("train_acc", history["train_acc"][^1]);
-            run.Metric("test_acc", history["test_acc"][^1]);
-            run.Finish(clock);
-            live?.Finish();
-            return 0;
-        });
-        return command;
+                var epochsX = history.Epochs.Select(x => (double)x).ToArray();
+                new LineChart { Title = "classify: accuracy per epoch", XLabel = "epoch", YLabel = "accuracy" }
+                    .Add(epochsX, [.. history["train_acc"]], "train_acc")
+                    .Add(epochsX, [.. history["test_acc"]], "test_acc")
+                    .Save(run.PathOf("accuracy.svg"));
+                run.Metric("train_acc", history["train_acc"][^1]);
+                run.Metric("test_acc", history["test_acc"][^1]);
+            }, dashboard: true);
     }
 
     /// <summary>

@@ -1,10 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using SharpGrad.Cli.Commands.Raw;
 using SharpGrad.Cli.Infrastructure;
 using SharpGrad.NN;
-using SharpGrad.Plotting;
-using SharpGrad.Training;
 
 namespace SharpGrad.Cli.Commands;
 
@@ -28,55 +25,22 @@ internal static class RegressionCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var epochs = CliOptions.Int("--epochs", "Passes over the training set (as in the course)", 100);
-        var lr = CliOptions.Positive("--lr", "Learning rate of the hand-written SGD, which also divides by the batch size", 0.01);
-        var batchSize = CliOptions.Int("--batch-size", "Samples per mini-batch", 50);
-        var samples = CliOptions.Int("--samples", "Number of examples; the first 70% train, the rest test (10000: 7000/3000)", 10000, min: 2);
-        var features = CliOptions.Int("--features", "Input features per example", 500);
-        var hidden = CliOptions.Int("--hidden", "Hidden ReLU units", 256);
-        var common = new CommonOptions();
-        var dashboard = new DashboardOptions();
-        var command = new Command("regression",
+        var options = new RawOptions("Number of examples; the first 70% train, the rest test (10000: 7000/3000)", features: 500, hidden: 256);
+        return options.Command("regression",
             "High-dimensional regression with a 500-256-1 ReLU net from raw tensors and hand-written SGD (course 000, 回归任务): " +
             "y = X w + b + noise with w = 0.0056 per feature, b = 0.028, noise N(0, 0.01); prints and plots the train/test MSE per epoch")
-        {
-            epochs, lr, batchSize, samples, features, hidden,
-        };
-        common.AddTo(command);
-        dashboard.AddTo(command);
-        command.SetAction(parse =>
-        {
-            var clock = Stopwatch.StartNew();
-            var run = common.Begin(parse, "regression");
-            int n = parse.GetValue(samples), d = parse.GetValue(features), h = parse.GetValue(hidden);
-            int e = parse.GetValue(epochs), batch = parse.GetValue(batchSize);
-            double rate = parse.GetValue(lr);
-
-            var data = MakeData(n, d);
-            run.Log($"{Shape(data.TrainX)} {Shape(data.TrainY)} {Shape(data.TestX)} {Shape(data.TestY)}");
-            var net = new RawMlp(d, h, 1, std: 0.01);
-            var loss = new MSELoss();
-            int batchesPerEpoch = (data.TrainX.Size(0) + batch - 1) / batch;
-            using var live = dashboard.Begin(parse);
-            var observers = new Observers(new EpochLogCallback(run, RawTraining.CourseLine));
-            if (live is not null)
-                observers.Add(new DashboardCallback(live.Visdom).PerEpoch("loss", "train & test loss", ["train_loss", "test_loss"], ["train", "test"], "MSE"));
-            var history = run.WithProgress("regression", (long)e * batchesPerEpoch, progress =>
-                RawTraining.Run(net, loss.Forward, data, e, batch, rate, observers.Add(new ProgressCallback(progress, "batch"))));
-
-            SaveOutputs(run, history, "MSE");
-            net.Save(run.PathOf("model.safetensors"));
-            run.Metric("epochs", history.Count);
-            run.Metric("train_samples", data.TrainX.Size(0));
-            run.Metric("test_samples", data.TestX.Size(0));
-            run.Metric("train_loss", history["train_loss"][^1]);
-            run.Metric("test_loss", history["test_loss"][^1]);
-            run.Metric("noise_mse", Noise * Noise);
-            run.Finish(clock);
-            live?.Finish();
-            return 0;
-        });
-        return command;
+            .SetRun("regression", (parse, run, live) =>
+            {
+                var s = options.Read(parse);
+                var data = MakeData(s.Samples, s.Features);
+                RawCommand.LogShapes(run, data);
+                var net = new RawMlp(s.Features, s.Hidden, 1, std: 0.01);
+                var observers = new Observers(new EpochLogCallback(run, RawTraining.CourseLine));
+                if (live is not null)
+                    observers.Add(new DashboardCallback(live.Visdom).PerEpoch("loss", "train & test loss", ["train_loss", "test_loss"], ["train", "test"], "MSE"));
+                RawCommand.TrainAndSave(run, net, new MSELoss().Forward, data, s, observers, "MSE");
+                run.Metric("noise_mse", Noise * Noise);
+            }, dashboard: true);
     }
 
     /// <summary>
@@ -92,19 +56,4 @@ internal static class RegressionCommand
         int train = Math.Clamp((int)Math.Round(samples * 0.7), 1, samples - 1);
         return new Split(x[..train], y[..train], x[train..], y[train..]);
     }
-
-    /// <summary>history.csv, history.json and loss.svg (train and test loss per epoch).</summary>
-    internal static void SaveOutputs(RunContext run, History history, string lossName, bool logY = false)
-    {
-        history.SaveCsv(run.PathOf("history.csv"));
-        history.SaveJson(run.PathOf("history.json"));
-        var epochs = history.Epochs.Select(x => (double)x).ToArray();
-        new LineChart { Title = $"{run.Command}: {lossName} per epoch", XLabel = "epoch", YLabel = "loss", LogY = logY }
-            .Add(epochs, [.. history["train_loss"]], "train_loss")
-            .Add(epochs, [.. history["test_loss"]], "test_loss")
-            .Save(run.PathOf("loss.svg"));
-    }
-
-    /// <summary>PyTorch's <c>torch.Size([7000, 500])</c>.</summary>
-    internal static string Shape(Tensor t) => $"torch.Size([{string.Join(", ", t.Shape.ToArray())}])";
 }

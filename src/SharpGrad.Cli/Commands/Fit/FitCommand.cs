@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using SharpGrad.Cli.Infrastructure;
 using SharpGrad.NN;
 using SharpGrad.Optim;
@@ -25,20 +24,13 @@ internal static class FitCommand
         var points = CliOptions.Int("--points", "Points in [-1, 1]", 100, min: 2);
         var every = CliOptions.Int("--every", "Save a frame every this many steps, at steps 0, every, 2*every, ... (5, as the course plots)", 5);
         var frameSeconds = CliOptions.Positive("--frame-seconds", "Seconds each frame is shown in the animations", 0.2);
-        var common = new CommonOptions();
-        var dashboard = new DashboardOptions();
-        var command = new Command("fit",
+        return new Command("fit",
             "Fit y = x^2 + 0.2 * noise with a 1-10-1 ReLU net and SGD lr 0.2 (course 002, 关系拟合); prints the net, its parameters " +
             "and the optimizer, writes a frame every 5 steps (frames/step-0005.svg ...) and an animated view (fit-animated.svg, fit.html)")
         {
             steps, lr, hidden, points, every, frameSeconds,
-        };
-        common.AddTo(command);
-        dashboard.AddTo(command);
-        command.SetAction(parse =>
+        }.SetRun("fit", (parse, run, live) =>
         {
-            var clock = Stopwatch.StartNew();
-            var run = common.Begin(parse, "fit");
             int n = parse.GetValue(steps), h = parse.GetValue(hidden), m = parse.GetValue(points), k = parse.GetValue(every);
             double rate = parse.GetValue(lr);
 
@@ -51,7 +43,6 @@ internal static class FitCommand
 
             var frameWriter = new FrameWriter(run, x, y, k);
             Action<int, Tensor, double> onStep = frameWriter.Step;
-            using var live = dashboard.Begin(parse);
             var observers = new Observers();
             if (live is not null)
             {
@@ -83,11 +74,7 @@ internal static class FitCommand
             run.Metric("last_step_loss", history["loss"][^1]);
             run.Metric("final_loss", finalLoss);
             run.Metric("frames", frames.Count);
-            run.Finish(clock);
-            live?.Finish();
-            return 0;
-        });
-        return command;
+        }, dashboard: true);
     }
 
     /// <summary><c>x = torch.unsqueeze(torch.linspace(-1, 1, 100), dim=1)</c>, <c>y = x.pow(2) + 0.2 * torch.rand(x.size())</c>.</summary>

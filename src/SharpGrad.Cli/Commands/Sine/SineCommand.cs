@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using SharpGrad.Cli.Infrastructure;
 using SharpGrad.Plotting;
@@ -26,25 +25,14 @@ internal static class SineCommand
         var manual = new Option<bool>("--manual") { Description = "Run only the hand-derived gradients (the same as --way manual)" };
         var logEvery = CliOptions.Int("--log-every",
             "Print the loss every this many steps; 0 keeps the course's intervals (20 for the first two programs, 10 for the third)", 0, min: 0);
-        var common = new CommonOptions();
-        var command = new Command("sine",
+        return new Command("sine",
             "Fit y = a + b x + c x^2 + d x^3 to sin(x) three ways (course 003): hand-derived gradients, autograd, and Linear(3, 1) + " +
             "Flatten(0, 1) with RMSprop; prints the polynomial each finds and plots them against sin(x)")
         {
             steps, lr, rmspropLr, way, manual, logEvery,
-        };
-        common.AddTo(command);
-        command.SetAction(parse =>
+        }.SetRun("sine", (parse, run, live) =>
         {
-            var clock = Stopwatch.StartNew();
-            string chosen = parse.GetValue(way)!;
-            if (parse.GetValue(manual))
-            {
-                if (chosen is not ("all" or "manual"))
-                    throw new UsageException($"--manual runs the hand-derived gradients only; it cannot be combined with --way {chosen}");
-                chosen = "manual";
-            }
-            var run = common.Begin(parse, "sine");
+            string chosen = Chosen(parse, way, manual);
             int n = parse.GetValue(steps), every = parse.GetValue(logEvery);
             double rate = parse.GetValue(lr), rmsRate = parse.GetValue(rmspropLr);
             bool Runs(string w) => chosen == "all" || chosen == w;
@@ -102,10 +90,17 @@ internal static class SineCommand
                 run.Metric($"{name}_max_error", MaxError(fit));
                 run.Metric($"{name}_polynomial", Polynomial(fit));
             }
-            run.Finish(clock);
-            return 0;
-        });
-        return command;
+        }, check: parse => Chosen(parse, way, manual));
+    }
+
+    /// <summary>The program <c>--way</c> picks; <c>--manual</c> is <c>--way manual</c> and cannot go with another way.</summary>
+    private static string Chosen(ParseResult parse, Option<string> way, Option<bool> manual)
+    {
+        string chosen = parse.GetValue(way)!;
+        if (!parse.GetValue(manual)) return chosen;
+        if (chosen is not ("all" or "manual"))
+            throw new UsageException($"--manual runs the hand-derived gradients only; it cannot be combined with --way {chosen}");
+        return "manual";
     }
 
     /// <summary>The course's closing line, <c>f"y_pred = {a.item()} + {b.item()}*x + {c.item()}*x^2 + {d.item()}*x^3"</c>.</summary>

@@ -20,6 +20,9 @@ public abstract class MnistFamily : Dataset<(Tensor Image, long Label)>
     private bool _pixelTableChecked;
     private bool _pixelTableIsDiv255;
 
+    /// <summary>How many images ahead the float batch path prefetches (random rows of a set larger than the cache).</summary>
+    private const int PrefetchAhead = 4;
+
     /// <summary>Loads the split from the files under <paramref name="root"/>, downloading them first when asked and missing.</summary>
     private protected MnistFamily(string root, bool train, ITransform? transform, Func<long, long>? targetTransform, bool download, MnistSource source)
     {
@@ -174,6 +177,7 @@ public abstract class MnistFamily : Dataset<(Tensor Image, long Label)>
             bool scaled = _pixelTableIsDiv255;
             for (int b = 0; b < indices.Length; b++)
             {
+                if (b + PrefetchAhead < indices.Length) PixelBytes.Prefetch(_images.AsSpan(indices[b + PrefetchAhead] * pixels, pixels));
                 var source = _images.AsSpan(indices[b] * pixels, pixels);
                 var target = values.AsSpan(b * pixels, pixels);
                 if (scaled) PixelBytes.DivideBy255(source, target);

@@ -11,7 +11,7 @@ internal static class FashionLoadWorkload
     /// </summary>
     public static IEnumerable<Dictionary<string, object?>> Run(BenchContext context)
     {
-        Cost best = new(double.MaxValue, 0, 0);
+        Cost best = new(double.MaxValue, 0, 0, 0);
         int train = 0, test = 0;
         for (int run = 0; run < 3; run++)
         {

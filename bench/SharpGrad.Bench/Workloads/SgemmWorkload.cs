@@ -38,7 +38,7 @@ internal static class SgemmWorkload
             int iterations = (int)Math.Clamp(0.05 / Math.Max(first.Seconds, 1e-7), 1, 100_000);
             for (int i = 0; i < Math.Min(iterations, 10); i++) a.Mm(b);
 
-            Cost best = new(double.MaxValue, 0, 0);
+            Cost best = new(double.MaxValue, 0, 0, 0);
             for (int rep = 0; rep < 5; rep++)
             {
                 var cost = Meter.Measure(() =>

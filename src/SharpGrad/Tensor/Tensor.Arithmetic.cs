@@ -183,7 +183,7 @@ public partial class Tensor
         var shape = Core.Shape.Broadcast(op, a.Layout.Sizes, b.Layout.Sizes);
         var ac = a.CastRaw(dtype);
         var bc = b.CastRaw(dtype);
-        var y = AllocLike(shape, dtype, a.Layout, b.Layout);
+        var y = AllocLikeForOverwrite(shape, dtype, a.Layout, b.Layout);
         Dispatch.Binary(kind, ac.Storage, ac.Layout.BroadcastTo(shape), bc.Storage, bc.Layout.BroadcastTo(shape), y.Storage, y.Layout);
         return y;
     }

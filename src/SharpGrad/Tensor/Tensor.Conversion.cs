@@ -69,7 +69,7 @@ public partial class Tensor
     internal Tensor CastRaw(DType dtype)
     {
         if (dtype == DType) return this;
-        var y = Alloc(Layout.Sizes, dtype);
+        var y = AllocForOverwrite(Layout.Sizes, dtype);
         Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
         return y;
     }
@@ -93,7 +93,7 @@ public partial class Tensor
     /// <summary>A contiguous copy, outside autograd.</summary>
     internal Tensor CloneRaw()
     {
-        var y = Alloc(Layout.Sizes, DType);
+        var y = AllocForOverwrite(Layout.Sizes, DType);
         Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
         return y;
     }

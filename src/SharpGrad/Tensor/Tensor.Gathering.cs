@@ -17,7 +17,7 @@ public partial class Tensor
         var outSizes = (int[])Layout.Sizes.Clone();
         if (NDim > 0) outSizes[plan.Dim] = plan.Index.Length;
         else outSizes = index.Shape;
-        var y = Alloc(outSizes, DType);
+        var y = AllocForOverwrite(outSizes, DType);
         var walked = AtLeast1D(y.Layout);
         IndexedCopy.Run(GatherMode.Read, walked.Sizes, plan.Dim, plan.Index, plan.IndexStrides, Storage, AtLeast1D(Layout), y.Storage, walked);
         return NeedsGrad(this) ? Record(y, new IndexSelectBackward0(Layout.Sizes, plan.Dim, index), this) : y;
@@ -32,7 +32,7 @@ public partial class Tensor
     {
         const string op = "gather";
         var plan = PlanElementwise(op, dim, index, null);
-        var y = Alloc(index.Shape, DType);
+        var y = AllocForOverwrite(index.Shape, DType);
         IndexedCopy.Run(GatherMode.Read, plan.Sizes, plan.Dim, plan.Index, plan.IndexStrides, Storage, AtLeast1D(Layout), y.Storage, AtLeast1D(y.Layout));
         return NeedsGrad(this) ? Record(y, new GatherBackward0(Layout.Sizes, plan.Dim, index), this) : y;
     }

@@ -18,7 +18,7 @@ public partial class Tensor
         bool fused = !GradMode.IsEnabled && g.DType == y.DType && g.Layout.IsContiguous && y.Layout.IsContiguous
             && g.Layout.Sizes.AsSpan().SequenceEqual(y.Layout.Sizes);
         if (!fused || g.DType is not (DType.Float32 or DType.Float64)) return g * y.Gt(0.0);
-        var result = Alloc(g.Layout.Sizes, g.DType);
+        var result = AllocForOverwrite(g.Layout.Sizes, g.DType);
         int n = g.Layout.Numel;
         if (g.DType == DType.Float32) ReluGrad(g.Buffer<float>().AsSpan(g.Layout.Offset, n), y.Buffer<float>().AsSpan(y.Layout.Offset, n), result.Buffer<float>());
         else ReluGrad(g.Buffer<double>().AsSpan(g.Layout.Offset, n), y.Buffer<double>().AsSpan(y.Layout.Offset, n), result.Buffer<double>());

@@ -27,7 +27,7 @@ public partial class Tensor
             {
                 // Rows of the last dim: one pass per row into the result, no [.., n] temporaries.
                 int n = x.Layout.Sizes[d], rows = x.Layout.Numel / n;
-                y = Alloc(x.Layout.Sizes, x.DType);
+                y = AllocForOverwrite(x.Layout.Sizes, x.DType);
                 if (x.DType == DType.Float32) SoftmaxRows.Forward(x.Buffer<float>(), x.Layout.Offset, y.Buffer<float>(), rows, n, log);
                 else SoftmaxRows.Forward(x.Buffer<double>(), x.Layout.Offset, y.Buffer<double>(), rows, n, log);
             }
@@ -65,7 +65,7 @@ public partial class Tensor
             if (!GradMode.IsEnabled && dim == y.NDim - 1 && g.DType == y.DType && g.Layout.IsContiguous && y.Layout.IsContiguous && y.Layout.Sizes[dim] > 0)
             {
                 int n = y.Layout.Sizes[dim], rows = y.Layout.Numel / n;
-                var dx = Alloc(y.Layout.Sizes, y.DType);
+                var dx = AllocForOverwrite(y.Layout.Sizes, y.DType);
                 if (y.DType == DType.Float32)
                     SoftmaxRows.Backward(g.Buffer<float>(), g.Layout.Offset, y.Buffer<float>(), y.Layout.Offset, dx.Buffer<float>(), rows, n, log);
                 else

@@ -193,7 +193,7 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Clone()
     {
-        var y = Alloc(Layout.Sizes, DType);
+        var y = AllocForOverwrite(Layout.Sizes, DType);
         Kernels.Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
         return NeedsGrad(this) ? Record(y, new PassBackward("CloneBackward0"), this) : y;
     }

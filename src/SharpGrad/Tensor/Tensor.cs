@@ -236,6 +236,24 @@ public partial class Tensor
         return new(Storage.Allocate(dtype, layout.Numel), layout);
     }
 
+    /// <summary>
+    /// <see cref="Alloc"/> for a caller that writes every element before the tensor is used (a copy, an element-wise or
+    /// row-wise kernel): large buffers skip the zero fill.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor AllocForOverwrite(int[] sizes, DType dtype)
+        => new(StorageForOverwrite.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
+
+    /// <summary><see cref="AllocLike"/> for a caller that writes every element (large buffers skip the zero fill).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static Tensor AllocLikeForOverwrite(int[] sizes, DType dtype, Layout a, Layout b)
+    {
+        var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a
+            : b.IsCanonical && SameSizes(b.Sizes, sizes) ? b
+            : sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes);
+        return new(StorageForOverwrite.Allocate(dtype, layout.Numel), layout);
+    }
+
     private static bool SameSizes(int[] x, int[] y) => ReferenceEquals(x, y) || x.AsSpan().SequenceEqual(y);
 
     /// <summary>The array behind this tensor's storage (index it through <see cref="Layout"/>).</summary>

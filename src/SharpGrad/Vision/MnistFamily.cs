@@ -18,6 +18,10 @@ public abstract class MnistFamily : Dataset<(Tensor Image, long Label)>
     private readonly IReadOnlyList<string> _classes;
     private float[]? _pixelTable;
     private bool _pixelTableChecked;
+    private bool _pixelTableIsDiv255;
+
+    /// <summary>How many images ahead the float batch path prefetches (random rows of a set larger than the cache).</summary>
+    private const int PrefetchAhead = 4;
 
     /// <summary>Loads the split from the files under <paramref name="root"/>, downloading them first when asked and missing.</summary>
     private protected MnistFamily(string root, bool train, ITransform? transform, Func<long, long>? targetTransform, bool download, MnistSource source)
@@ -168,12 +172,16 @@ public abstract class MnistFamily : Dataset<(Tensor Image, long Label)>
         }
         else if (PixelTable() is { } table)
         {
-            var values = new float[indices.Length * pixels];
+            // Every element is written below, so the buffer need not be zeroed first.
+            var values = GC.AllocateUninitializedArray<float>(indices.Length * pixels);
+            bool scaled = _pixelTableIsDiv255;
             for (int b = 0; b < indices.Length; b++)
             {
+                if (b + PrefetchAhead < indices.Length) PixelBytes.Prefetch(_images.AsSpan(indices[b + PrefetchAhead] * pixels, pixels));
                 var source = _images.AsSpan(indices[b] * pixels, pixels);
                 var target = values.AsSpan(b * pixels, pixels);
-                for (int p = 0; p < pixels; p++) target[p] = table[source[p]];
+                if (scaled) PixelBytes.DivideBy255(source, target);
+                else for (int p = 0; p < pixels; p++) target[p] = table[source[p]];
             }
             images = Tensor.FromBuffer(values, indices.Length, 1, _height, _width);
         }
@@ -212,6 +220,7 @@ public abstract class MnistFamily : Dataset<(Tensor Image, long Label)>
             if (mapped.DType == DType.Float32 && mapped.Shape is [1, 16, 16]) table = mapped.ToArray<float>();
         }
         _pixelTable = table;
+        _pixelTableIsDiv255 = table is not null && PixelBytes.IsDivideBy255(table);
         _pixelTableChecked = true;
         return table;
     }

@@ -10,6 +10,11 @@ public class SoftmaxRowsTests
     [InlineData(DType.Float32, 3, 300, true)]
     [InlineData(DType.Float64, 4, 5, false)]
     [InlineData(DType.Float64, 2, 600, false)]
+    // Short rows (up to SoftmaxRows.SmallRow) take the block path; 33 is the first length past it, one row the per-row path.
+    [InlineData(DType.Float32, 200, 10, false)]
+    [InlineData(DType.Float64, 5, 32, true)]
+    [InlineData(DType.Float32, 3, 33, false)]
+    [InlineData(DType.Float32, 1, 10, true)]
     public void LastDim_MatchesTheComposite(DType dtype, int rows, int n, bool log)
     {
         var x = (Tensor.Randn([rows, n], new Generator(11), dtype) * 5.0).RequiresGrad_();
@@ -33,5 +38,31 @@ public class SoftmaxRowsTests
     {
         var x = Tensor.From(new double[,] { { double.NegativeInfinity, 0 }, { 1000, 0 } });
         Check.Close(x.LogSoftmax(1), [double.NegativeInfinity, 0, 0, -1000]);
+    }
+
+    [Theory]
+    [InlineData(4)]
+    [InlineData(40)]
+    public void ShortAndLongRows_GiveTheSameValuesAndPropagateNaN(int n)
+    {
+        // The same rows computed once as one [3, n] block and once row by row ([1, n] each, the per-row path).
+        var x = Tensor.Randn([3, n], new Generator(5)) * 4.0;
+        x[1, 2] = Tensor.Full([], double.NaN);
+        foreach (bool log in new[] { true, false })
+        {
+            var whole = log ? x.LogSoftmax(1) : x.Softmax(1);
+            for (int r = 0; r < 3; r++)
+            {
+                var row = x[r..(r + 1)].Contiguous();
+                var single = log ? row.LogSoftmax(1) : row.Softmax(1);
+                var expected = single.ToArray<float>();
+                var actual = whole[r].ToArray<float>();
+                for (int i = 0; i < n; i++)
+                {
+                    if (r == 1) Assert.True(float.IsNaN(actual[i]), $"row with a NaN, element {i}: {actual[i]}");
+                    else Assert.Equal(expected[i], actual[i], 6);
+                }
+            }
+        }
     }
 }

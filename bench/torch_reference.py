@@ -301,12 +301,12 @@ def cnn(args):
         optimizer.step()
         last[0] = loss.item()
 
-    for _ in range(3):
+    for _ in range(30):
         step()
     with Meter() as m:
-        for _ in range(20):
+        for _ in range(50):
             step()
-    r = per_unit(m.seconds, m.gen2, 20, "step")
+    r = per_unit(m.seconds, m.gen2, 50, "step")
     r["final_loss"] = round(last[0], 4)
     yield r
 

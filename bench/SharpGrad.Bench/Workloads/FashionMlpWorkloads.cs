@@ -72,7 +72,9 @@ internal static class FashionMlpWorkloads
         foreach (var (x, y) in loader)
         {
             var loss = lossFn.Forward(net.Forward(x), y);
-            optimizer.ZeroGrad();
+            // Zeros the gradients in place, as the PyTorch reference's optimizer.zero_grad() does (PyTorch 1.13 defaults
+            // to set_to_none=False); the Linear backward then adds each weight gradient straight into its buffer.
+            optimizer.ZeroGrad(setToNone: false);
             loss.Backward();
             optimizer.Step();
         }

@@ -149,8 +149,48 @@ internal static class Engine
         }
     }
 
+    // The pass running on this thread when it accumulates into leaves' Grad (no createGraph, not Autograd.Grad), else null.
+    [ThreadStatic] private static Workspace? t_accumulating;
+
+    /// <summary>
+    /// The existing <c>Grad</c> of the leaf behind <paramref name="child"/>, when the node now running may add its
+    /// gradient for that edge straight into it (as <c>AccumulateGrad</c> would, <c>grad += g</c> in place) instead of
+    /// returning it: the pass accumulates into leaves (no createGraph, not <c>torch.autograd.grad</c>), this is the
+    /// leaf's only remaining edge and no other gradient for it is pending (so the sum is the same one), and the
+    /// gradient is a contiguous float tensor of the leaf's shape and <paramref name="dtype"/>, not part of a graph.
+    /// A node that writes into it returns null for that input. Otherwise null.
+    /// </summary>
+    internal static Tensor? LeafGradToAccumulateInto(Node? child, DType dtype)
+    {
+        var pass = t_accumulating;
+        if (pass is null || child is not AccumulateGrad acc) return null;
+        var leaf = acc.Variable;
+        var grad = leaf.Grad;
+        if (grad is null || grad.GradFn is not null || grad.RequiresGrad || grad.DType != dtype || leaf.DType != dtype
+            || !dtype.IsFloatingPoint() || !grad.Layout.IsContiguous
+            || !grad.Layout.Sizes.AsSpan().SequenceEqual(leaf.Layout.Sizes)
+            || pass.Counts.GetValueOrDefault(acc) != 1 || pass.Pending.ContainsKey(acc))
+            return null;
+        return grad;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture, Workspace workspace)
+    {
+        var outer = t_accumulating;
+        t_accumulating = capture is null && !createGraph ? workspace : null;
+        try
+        {
+            RunPass(rootNode, rootGrad, retainGraph, createGraph, capture, workspace);
+        }
+        finally
+        {
+            t_accumulating = outer;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunPass(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture, Workspace workspace)
     {
         var (dependencies, parents) = CountDependencies(rootNode, capture is not null, workspace);
         // For Autograd.Grad, only the nodes on a path to a requested input run (as PyTorch's exec_info).

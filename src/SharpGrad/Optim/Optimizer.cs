@@ -52,7 +52,9 @@ public abstract partial class Optimizer
     /// <summary>
     /// Clears the gradients of all parameters (<c>optimizer.zero_grad()</c>). With <paramref name="setToNone"/> (the
     /// default here, as in PyTorch 2.x; PyTorch 1.13 defaulted to False) the gradients become null, which frees them and
-    /// makes the next Step skip parameters that get no gradient; otherwise they are filled with zeros in place.
+    /// makes the next Step skip parameters that get no gradient; otherwise they are filled with zeros in place and the
+    /// buffers are kept: the next backward accumulates into them (a Linear layer's weight gradient is added by the GEMM
+    /// directly, with no new buffer), and references to <see cref="Tensor.Grad"/> held by the caller see the new values.
     /// </summary>
     public void ZeroGrad(bool setToNone = true)
     {

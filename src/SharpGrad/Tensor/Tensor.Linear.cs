@@ -56,7 +56,18 @@ public partial class Tensor
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var gx = NeedsInputGrad(0) ? g.Mm(_w.Unpack(this, "weight")) : null;
-            var gw = NeedsInputGrad(1) ? g.T.Mm(_x.Unpack(this, "input")) : null;
+            Tensor? gw = null;
+            if (NeedsInputGrad(1))
+            {
+                var input = _x.Unpack(this, "input");
+                // A weight that already has a .Grad (ZeroGrad(setToNone: false), or gradients accumulated over
+                // several backward passes) gets g^T x added into it by the GEMM (C += A B) rather than through a fresh
+                // [out, in] buffer that AccumulateGrad would then add: PyTorch's grad += g in place, one pass over
+                // the buffer and no allocation. Zeroed gradients come out bit-identical (0 + s == s).
+                var into = g.DType == input.DType ? Engine.LeafGradToAccumulateInto(NextFunctions[1], g.DType) : null;
+                if (into is null) gw = g.T.Mm(input);
+                else Dispatch.MatMul(g.Storage, g.Layout.Transpose(0, 1), input.Storage, input.Layout, into.Storage, into.Layout.Offset, accumulate: true);
+            }
             if (!hasBias) return [gx, gw];
             return [gx, gw, NeedsInputGrad(2) ? g.Sum(0) : null];
         }

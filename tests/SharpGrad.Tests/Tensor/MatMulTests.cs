@@ -56,7 +56,7 @@ public class MatMulTests
         foreach (int s in new[] { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 31, 33, 63, 65, 257 })
         {
             data.Add(s, 9, 5);   // m around the row block
-            data.Add(5, 9, s);   // n around the vector width (8 floats, 4 doubles / longs) and 2 vectors
+            if (s != 5) data.Add(5, 9, s);   // n around the vector width (8 floats, 4 doubles / longs) and 2 vectors (5, 9, 5 is above)
             data.Add(4, s, 7);   // k
         }
         return data;

@@ -64,9 +64,16 @@ public partial class Tensor
                 // several backward passes) gets g^T x added into it by the GEMM (C += A B) rather than through a fresh
                 // [out, in] buffer that AccumulateGrad would then add: PyTorch's grad += g in place, one pass over
                 // the buffer and no allocation. Zeroed gradients come out bit-identical (0 + s == s).
+                // Not when the gradient is itself an operand (the GEMM would read elements it has already updated);
+                // the version bump is the one AccumulateGrad's in-place add makes (graphs that saved .Grad notice).
                 var into = g.DType == input.DType ? Engine.LeafGradToAccumulateInto(NextFunctions[1], g.DType) : null;
+                if (into is not null && (ReferenceEquals(into.Storage, g.Storage) || ReferenceEquals(into.Storage, input.Storage))) into = null;
                 if (into is null) gw = g.T.Mm(input);
-                else Dispatch.MatMul(g.Storage, g.Layout.Transpose(0, 1), input.Storage, input.Layout, into.Storage, into.Layout.Offset, accumulate: true);
+                else
+                {
+                    Dispatch.MatMul(g.Storage, g.Layout.Transpose(0, 1), input.Storage, input.Layout, into.Storage, into.Layout.Offset, accumulate: true);
+                    into.BumpVersion();
+                }
             }
             if (!hasBias) return [gx, gw];
             return [gx, gw, NeedsInputGrad(2) ? g.Sum(0) : null];

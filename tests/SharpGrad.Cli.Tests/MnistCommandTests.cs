@@ -165,6 +165,22 @@ public sealed class MnistCommandTests
         Assert.True(rms.ExitCode == 0, rms.Error + rms.Output);
     }
 
+    [Theory]
+    [InlineData("cnn", "adam", 0.001)]   // cnn's own lr 0.05 is far too large for Adam: it diverged to 8% accuracy
+    [InlineData("mlp3", "rmsprop", 0.001)]
+    [InlineData("deep", "sgd", 0.05)]
+    [InlineData("cnn", "sgd", 0.05)]     // the model's own optimizer keeps the model's own lr
+    [InlineData("deep", "adam", 0.001)]
+    [InlineData("mlp", "sgd", 0.1)]
+    public void OptimizerWithoutLr_GetsThatOptimizersDefaultLr(string model, string optimizer, double expected)
+    {
+        var r = CliRunner.Run(["mnist", "--model", model, "--optimizer", optimizer, "--epochs", "1", "--batch-size", "32",
+            "--limit-train", "32", "--limit-test", "10", "--quiet"]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        using var metrics = JsonDocument.Parse(File.ReadAllText(r.File("metrics.json")));
+        Assert.Equal(expected, metrics.RootElement.GetProperty("lr").GetDouble());
+    }
+
     [Fact]
     public void IdxFolder_IsReadAsMnist()
     {

@@ -30,7 +30,7 @@ internal static class MnistCommand
         };
         var download = new Option<bool>("--download") { Description = "Download the IDX files into --data (default ./data) when they are missing" };
         var optimizer = MnistOptions.OptionalChoice("--optimizer", "Optimizer; default depends on --model (see the description)", "sgd", "adam", "rmsprop");
-        var lr = MnistOptions.OptionalNumber("--lr", "Learning rate; default depends on --model", 0, double.PositiveInfinity, exclusiveMin: true);
+        var lr = MnistOptions.OptionalNumber("--lr", "Learning rate; default depends on --model, or with another --optimizer: sgd 0.05, adam 0.001, rmsprop 0.001", 0, double.PositiveInfinity, exclusiveMin: true);
         var batchSize = MnistOptions.OptionalInt("--batch-size", "Training batch size; default depends on --model");
         var epochs = MnistOptions.OptionalInt("--epochs", "Number of epochs; default depends on --model");
         var weightDecay = CliOptions.NonNegative("--weight-decay", "L2 penalty weight_decay added to the gradients (course 004 uses 0.002 with Adam)", 0);
@@ -73,7 +73,7 @@ internal static class MnistCommand
                 DataDir = parse.GetValue(data),
                 Download = parse.GetValue(download),
                 Optimizer = parse.GetValue(optimizer) ?? defaults.Optimizer,
-                Lr = parse.GetValue(lr) ?? defaults.Lr,
+                Lr = parse.GetValue(lr) ?? defaults.LrFor(parse.GetValue(optimizer) ?? defaults.Optimizer),
                 BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,
                 Epochs = parse.GetValue(epochs) ?? defaults.Epochs,
                 WeightDecay = parse.GetValue(weightDecay),

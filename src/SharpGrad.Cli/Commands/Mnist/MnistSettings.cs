@@ -87,6 +87,22 @@ internal sealed record MnistDefaults(string Optimizer, double Lr, int BatchSize,
         _ => throw new ArgumentException($"mnist: unknown model '{model}'"),
     };
 
+    /// <summary>
+    /// The default <c>--lr</c> for <paramref name="optimizer"/>: the model's own when it is the model's optimizer, otherwise
+    /// one that suits the optimizer (sgd 0.05, adam 0.001, rmsprop 0.001), so that <c>--optimizer adam</c> on an SGD model
+    /// does not inherit SGD's large step and diverge.
+    /// </summary>
+    public double LrFor(string optimizer) => optimizer == Optimizer ? Lr : OptimizerLr(optimizer);
+
+    /// <summary>The default learning rate of <paramref name="optimizer"/> when it is not the model's own.</summary>
+    public static double OptimizerLr(string optimizer) => optimizer switch
+    {
+        "sgd" => 0.05,
+        "adam" => 0.001,
+        "rmsprop" => 0.001,
+        _ => throw new ArgumentException($"mnist: unknown optimizer '{optimizer}'"),
+    };
+
     /// <summary>The table of defaults for the help text.</summary>
     public static string HelpTable()
         => string.Join("; ", MnistModels.Names.Select(m =>

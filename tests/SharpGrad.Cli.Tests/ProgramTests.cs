@@ -32,4 +32,22 @@ public sealed class ProgramTests
         Assert.Contains("-3", r.Error);
     }
 
+    [Fact]
+    public void OutThatIsAFileIsOneLineWithExitCode2()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            var r = CliRunner.Run(["losses", "--out", file], withOut: false);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Single(r.Error.Trim().Split('\n'));
+            Assert.StartsWith("sharpgrad: --out:", r.Error);
+            Assert.Contains(file, r.Error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
 }

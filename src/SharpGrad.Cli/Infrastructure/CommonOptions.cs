@@ -42,6 +42,14 @@ internal sealed class CommonOptions
         long seed = parse.GetValue(Seed);
         Tensor.ManualSeed(seed);
         string folder = parse.GetValue(Out) ?? Path.Combine("runs", $"{command}-{DateTime.Now:yyyyMMdd-HHmmss}");
-        return new RunContext(command, Path.GetFullPath(folder), seed, parse.GetValue(Quiet));
+        try
+        {
+            return new RunContext(command, Path.GetFullPath(folder), seed, parse.GetValue(Quiet));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A folder that cannot be created is a bad --out (exit code 2), not a failed run.
+            throw new UsageException($"--out: cannot create the output folder '{folder}': {ex.Message}");
+        }
     }
 }

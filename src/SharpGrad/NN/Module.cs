@@ -44,33 +44,11 @@ public abstract partial class Module
     /// <summary>
     /// Registers every field and property of this class (and its base classes up to Module) whose value
     /// is a <see cref="Parameter"/> or a <see cref="Module"/>, under its member name, in declaration order.
-    /// This is what assigning <c>self.hidden = nn.Linear(...)</c> does in PyTorch.
+    /// This is what assigning <c>self.hidden = nn.Linear(...)</c> does in PyTorch. Optional: the same happens on first use
+    /// of <see cref="Parameters"/>, <see cref="NamedModules"/>, <see cref="StateDict"/> and the rest (see Module.Fields.cs);
+    /// calling it fixes the registration order early.
     /// </summary>
-    protected void RegisterComponents()
-    {
-        var chain = new Stack<Type>();
-        for (var t = GetType(); t is not null && t != typeof(Module); t = t.BaseType) chain.Push(t);
-        const BindingFlags flags = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-        foreach (var type in chain)
-        {
-            var members = new List<(int Order, string Name, object? Value)>();
-            foreach (var field in type.GetFields(flags))
-            {
-                string name = field.Name;
-                // An auto-property's backing field is named <Name>k__BackingField: register it under the property's name.
-                if (name.StartsWith('<')) name = name[1..name.IndexOf('>')];
-                members.Add((field.MetadataToken, name, field.GetValue(this)));
-            }
-            foreach (var (_, name, value) in members.OrderBy(m => m.Order))
-            {
-                switch (value)
-                {
-                    case Parameter p: if (!Has(_parameters, name)) RegisterParameter(name, p); break;
-                    case Module m: if (!Has(_modules, name)) RegisterModule(name, m); break;
-                }
-            }
-        }
-    }
+    protected void RegisterComponents() => SyncFields();
 
     /// <summary>The parameters of this module and (when <paramref name="recurse"/>) its descendants, each once (<c>module.parameters()</c>).</summary>
     public IEnumerable<Parameter> Parameters(bool recurse = true) => NamedParameters(recurse: recurse).Select(p => p.Parameter);
@@ -79,7 +57,7 @@ public abstract partial class Module
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "", bool recurse = true)
     {
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
-        foreach (var (path, module) in recurse ? NamedModules(prefix) : [(prefix, this)])
+        foreach (var (path, module) in recurse ? NamedModules(prefix) : Self(prefix))
             foreach (var (name, p) in module._parameters)
                 if (p is not null && seen.Add(p)) yield return (Join(path, name), p);
     }
@@ -90,16 +68,20 @@ public abstract partial class Module
     /// <summary>Buffers with dotted names such as <c>bn.running_mean</c> (<c>module.named_buffers()</c>).</summary>
     public IEnumerable<(string Name, Tensor Buffer)> NamedBuffers(string prefix = "", bool recurse = true)
     {
-        foreach (var (path, module) in recurse ? NamedModules(prefix) : [(prefix, this)])
+        foreach (var (path, module) in recurse ? NamedModules(prefix) : Self(prefix))
             foreach (var (name, b, _) in module._buffers)
                 if (b is not null) yield return (Join(path, name), b);
     }
 
     /// <summary>The direct children (<c>module.children()</c>).</summary>
-    public IEnumerable<Module> Children() => _modules.Select(m => m.Value);
+    public IEnumerable<Module> Children() => NamedChildren().Select(m => m.Module);
 
     /// <summary>The direct children with their names (<c>module.named_children()</c>).</summary>
-    public IEnumerable<(string Name, Module Module)> NamedChildren() => _modules.Select(m => (m.Name, m.Value));
+    public IEnumerable<(string Name, Module Module)> NamedChildren()
+    {
+        SyncFields();
+        return _modules.Select(m => (m.Name, m.Value)).ToList();
+    }
 
     /// <summary>This module and all descendants, depth first (<c>module.modules()</c>).</summary>
     public IEnumerable<Module> Modules() => NamedModules().Select(m => m.Module);
@@ -113,6 +95,7 @@ public abstract partial class Module
         while (stack.TryPop(out var item))
         {
             if (!seen.Add(item.Item2)) continue;
+            item.Item2.SyncFields();
             yield return item;
             var children = item.Item2._modules;
             for (int i = children.Count - 1; i >= 0; i--) stack.Push((Join(item.Item1, children[i].Name), children[i].Value));
@@ -143,6 +126,7 @@ public abstract partial class Module
     /// <summary>Calls <paramref name="fn"/> on every descendant and then on this module (<c>module.apply(fn)</c>), e.g. for custom initialisation.</summary>
     public Module Apply(Action<Module> fn)
     {
+        SyncFields();
         foreach (var (_, child) in _modules) child.Apply(fn);
         fn(this);
         return this;
@@ -177,6 +161,7 @@ public abstract partial class Module
     /// <summary>The module tree exactly as PyTorch prints it.</summary>
     public override string ToString()
     {
+        SyncFields();
         var lines = new List<string>();
         string extra = ExtraRepr();
         if (extra.Length > 0) lines.AddRange(extra.Split('\n'));
@@ -196,7 +181,11 @@ public abstract partial class Module
     }
 
     /// <summary>Looks up a direct child by name, or null.</summary>
-    protected Module? GetChild(string name) => _modules.Find(m => m.Name == name).Value;
+    protected Module? GetChild(string name)
+    {
+        SyncFields();
+        return _modules.Find(m => m.Name == name).Value;
+    }
 
     /// <summary>Replaces the tensor of a registered buffer (e.g. after a running-statistics update).</summary>
     protected void SetBuffer(string name, Tensor value)

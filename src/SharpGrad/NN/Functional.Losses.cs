@@ -92,6 +92,11 @@ public static partial class Functional
             throw new ArgumentException($"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {labelSmoothing}");
         if (target.IsFloatingPoint())
         {
+            if (target.NDim == input.NDim - 1 || (input.NDim == 1 && target.NDim == 0))
+                throw new ArgumentException(
+                    $"cross_entropy: expected target dtype int64 (class indices) but got {target.DType.TorchName()} for a target of shape " +
+                    $"{Core.Shape.Format(target.Shape)} with input {Core.Shape.Format(input.Shape)}; convert the labels with target.Long() " +
+                    "(a floating-point target must hold class probabilities of the input's shape)");
             CheckSameShape("cross_entropy", input, target);
             var logpSoft = ClassLast("cross_entropy", input, null, weight).LogSoftmax(-1);
             var p = target.NDim >= 2 ? target.Movedim(1, -1) : target;

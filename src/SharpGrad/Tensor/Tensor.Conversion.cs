@@ -27,7 +27,9 @@ public partial class Tensor
     /// <summary>Converts to bool, nonzero being true (<c>tensor.bool()</c>).</summary>
     public Tensor Bool() => To(DType.Bool);
 
-    /// <summary>The value of a one-element tensor as <typeparamref name="T"/> (float, double, long, int or bool) (<c>tensor.item()</c>).</summary>
+    /// <summary>The value of a one-element tensor as <typeparamref name="T"/> (float, double, long, int or bool) (<c>tensor.item()</c>):
+    /// <c>int correct = 0; correct += (pred == y).Sum().Item&lt;int&gt;();</c></summary>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
     public T Item<T>() where T : unmanaged
     {
         if (Numel() != 1)
@@ -42,7 +44,11 @@ public partial class Tensor
         };
     }
 
-    /// <summary>The value of a one-element tensor as a double (<c>tensor.item()</c>).</summary>
+    /// <summary>
+    /// The value of a one-element tensor as a double (<c>tensor.item()</c>). For a count into an integer, as
+    /// <c>correct += (pred == y).Sum().item()</c>, use <c>Item&lt;long&gt;()</c> or <c>Item&lt;int&gt;()</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The tensor has more or fewer than one element.</exception>
     public double Item() => Item<double>();
 
     /// <summary>The elements in row-major order as a new flat array, converted to <typeparamref name="T"/> (<c>tensor.tolist()</c> flattened).</summary>

@@ -151,7 +151,8 @@ public partial class Tensor
     private Tensor MeanOver(int[] dims, bool keepDim, string name)
     {
         if (!DType.IsFloatingPoint())
-            throw new ArgumentException($"mean: could not infer output dtype; input dtype must be floating point, but got {DType.TorchName()}. Call Float() first");
+            throw new ArgumentException($"mean: could not infer output dtype; input dtype must be floating point, but got {DType.TorchName()}. " +
+                "Call Float() first, e.g. (pred == y).Float().Mean() for an accuracy (Sum() of a bool tensor counts, as int64)");
         long count = 1;
         foreach (int d in dims) count *= Layout.Sizes[d];
         var y = ReduceRaw(ReduceKind.Sum, dims, keepDim, DType);

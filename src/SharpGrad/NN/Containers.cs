@@ -49,7 +49,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x);
+        foreach (var layer in _layers) x = layer.Call(x);
         return x;
     }
 

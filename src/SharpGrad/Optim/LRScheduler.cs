@@ -10,7 +10,7 @@ namespace SharpGrad.Optim;
 /// other schedulers and with rates users set by hand. Creating one sets each group's "initial_lr" (when starting,
 /// <c>lastEpoch = -1</c>) and takes one step, to epoch 0, as PyTorch does.
 /// </remarks>
-public abstract class LRScheduler
+public abstract partial class LRScheduler
 {
     private double[] _baseLrs = [];
     private double[] _lastLr;

@@ -75,7 +75,7 @@ internal static class ActivationsCommand
         {
             var clock = Stopwatch.StartNew();
             var run = common.Begin(parse, "activations");
-            double[] x = parse.GetValue(xs)!;
+            double[] x = CliLists.Given(parse, xs) ?? DefaultInputs;
             var activations = All(parse.GetValue(slope));
             var (values, derivatives) = Evaluate(activations, x);
 

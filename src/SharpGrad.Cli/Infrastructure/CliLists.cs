@@ -10,12 +10,16 @@ namespace SharpGrad.Cli.Infrastructure;
 /// </summary>
 internal static class CliLists
 {
-    /// <summary>A list of finite numbers; null when the option is absent, <paramref name="defaultValue"/> if given.</summary>
+    /// <summary>
+    /// A list of finite numbers; null when the option is absent. A <paramref name="defaultValue"/> is only shown in the
+    /// help, written as the user would type it ("[default: -10,-2,0.5]", not the parser's "-10|-2|0.5"): read the value
+    /// with <c>Given(parse, option) ?? defaultValue</c>.
+    /// </summary>
     public static Option<double[]?> Numbers(string name, string description, double[]? defaultValue = null)
         => new(name)
         {
-            Description = description,
-            DefaultValueFactory = _ => defaultValue,
+            Description = defaultValue is null ? description
+                : $"{description} [default: {string.Join(",", defaultValue.Select(v => v.ToString(CultureInfo.InvariantCulture)))}]",
             CustomParser = r =>
             {
                 string text = Token(r);

@@ -47,12 +47,33 @@ public static class Splits
     {
         if (trainFraction < 0 || trainFraction > 1) throw new ArgumentException($"train_test_split: train must be between 0 and 1, got {trainFraction}");
         var generator = new Generator(unchecked((ulong)seed));
+        return TrainTestSplit(dataset, trainFraction, count => generator.NextInt64(0, count));
+    }
+
+    /// <summary>
+    /// The course's <c>train_test_split</c> with CPython's <c>random</c>: after <c>new PythonRandom(666)</c> it gives exactly
+    /// the parts that <c>random.seed(666); train_test_split(dataset, train)</c> prints in Python (it draws with
+    /// <c>randrange(len(dataset_copy))</c>).
+    /// </summary>
+    /// <param name="dataset">The items to split; not modified.</param>
+    /// <param name="trainFraction">Fraction of the items for the training part, in [0, 1].</param>
+    /// <param name="random">CPython's generator, seeded as the Python program seeds it.</param>
+    /// <exception cref="ArgumentException"><paramref name="trainFraction"/> is outside [0, 1].</exception>
+    public static (List<T> Train, List<T> Test) TrainTestSplit<T>(IReadOnlyList<T> dataset, double trainFraction, PythonRandom random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (trainFraction < 0 || trainFraction > 1) throw new ArgumentException($"train_test_split: train must be between 0 and 1, got {trainFraction}");
+        return TrainTestSplit(dataset, trainFraction, count => random.RandRange(count));
+    }
+
+    private static (List<T> Train, List<T> Test) TrainTestSplit<T>(IReadOnlyList<T> dataset, double trainFraction, Func<int, long> randomIndex)
+    {
         var train = new List<T>();
         var rest = dataset.ToList();
         double trainSize = trainFraction * dataset.Count;
         while (train.Count < trainSize)
         {
-            int pick = (int)generator.NextInt64(0, rest.Count);
+            int pick = (int)randomIndex(rest.Count);
             train.Add(rest[pick]);
             rest.RemoveAt(pick);
         }

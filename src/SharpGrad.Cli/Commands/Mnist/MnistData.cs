@@ -82,7 +82,7 @@ internal sealed class MnistData
             catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException or FormatException)
             {
                 // Missing files, or files that are not MNIST-style IDX (IdxFormatException is a FormatException).
-                throw new UsageException($"--data: {OneLine(ex.Message)}");
+                throw new UsageException($"--data: {InCliWords(OneLine(ex.Message))}");
             }
             catch (IOException ex) when (s.Download)
             {
@@ -114,6 +114,13 @@ internal sealed class MnistData
 
     private static Dataset Limit(MnistFamily set, int? limit)
         => limit is int n && n < set.Count ? new Subset<(Tensor Image, long Label)>(set, Enumerable.Range(0, n)) : set;
+
+    /// <summary>The library's advice ("Pass download: true", "pass root: \"DIR\"") in the tool's options (--download, --data DIR).</summary>
+    internal static string InCliWords(string message)
+    {
+        message = message.Replace("Pass download: true to download", "Add --download to download", StringComparison.Ordinal);
+        return System.Text.RegularExpressions.Regex.Replace(message, "pass root: \"([^\"]*)\"", "pass --data $1");
+    }
 
     private static string OneLine(string text)
         => string.Join(" ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -1,0 +1,51 @@
+namespace SharpGrad.Cli.Tests;
+
+/// <summary>The tool speaks in its own options (--download, --data), shows defaults as typed, and reproduces the course's Python split.</summary>
+[Collection("cli")]
+public class CliWordingTests
+{
+    [Fact]
+    public void MissingDataset_SaysDownloadAndData_NotTheLibrarysArguments()
+    {
+        string empty = Directory.CreateTempSubdirectory("sharpgrad-empty-").FullName;
+        try
+        {
+            var r = CliRunner.Run(["mnist", "--dataset", "mnist", "--data", empty], withOut: false);
+            Assert.Equal(2, r.ExitCode);
+            Assert.Contains("Add --download to download them into", r.Error);
+            Assert.DoesNotContain("download: true", r.Error);
+            Assert.DoesNotContain("root:", r.Error);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void LibraryAdvice_IsRewordedForTheCommandLine()
+        => Assert.Equal("Add --download to download them into data/x/raw, or install them and pass --data /usr/share/x",
+            Commands.Mnist.MnistData.InCliWords("Pass download: true to download them into data/x/raw, or install them and pass root: \"/usr/share/x\""));
+
+    [Fact]
+    public void ActivationsHelp_ShowsTheDefaultAsTyped()
+    {
+        var r = CliRunner.Run(["activations", "--help"], withOut: false);
+        Assert.Contains("[default: -10,-2,-1,-0.5,0,0.5,1,2,10]", r.Output);
+        Assert.DoesNotContain("-10|-2", r.Output);
+        // And the default is still used.
+        var run = CliRunner.Run(["activations", "--quiet"]);
+        Assert.Equal(0, run.ExitCode);
+    }
+
+    [Fact]
+    public void Split_PythonRandom_GivesTheCoursePythonSplit()
+    {
+        // CPython 3.11: random.seed(666); the course's train_test_split([[1]..[10]], train=0.8) -> [8, 7, 9, 3, 6, 1, 5, 2] / [4, 10]
+        var r = CliRunner.Run(["split", "--python-random"]);
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("train   = [8, 7, 9, 3, 6, 1, 5, 2]", r.Output);
+        Assert.Contains("test    = [4, 10]", r.Output);
+    }
+
+}

@@ -49,3 +49,49 @@ public class CliWordingTests
     }
 
 }
+
+/// <summary>--download goes through the async download with progress; present files are not fetched again.</summary>
+[Collection("cli")]
+public class DownloadBarTests
+{
+    [Fact]
+    public void Download_WithTheFilesPresent_FetchesNothing_AndTrains()
+    {
+        string dir = Directory.CreateTempSubdirectory("sharpgrad-cli-download-").FullName;
+        try
+        {
+            var digits = SharpGrad.Vision.MNIST.Embedded(train: false);
+            foreach (var (prefix, from, count) in new[] { ("train", 0, 64), ("t10k", 64, 32) })
+            {
+                var images = digits.Data[from..(from + count)].ToArray<long>().Select(v => (byte)v).ToArray();
+                var labels = digits.Targets[from..(from + count)].ToArray<long>().Select(v => (byte)v).ToArray();
+                SharpGrad.IO.Idx.Write(Path.Combine(dir, $"{prefix}-images-idx3-ubyte"), images, count, 28, 28);
+                SharpGrad.IO.Idx.Write(Path.Combine(dir, $"{prefix}-labels-idx1-ubyte"), labels, count);
+            }
+            // No network in tests: a fetch would fail; the files in --data are found instead.
+            var r = CliRunner.Run(["mnist", "--dataset", "mnist", "--data", dir, "--download", "--epochs", "1", "--batch-size", "32"]);
+            Assert.True(r.ExitCode == 0, r.Error + r.Output);
+            Assert.DoesNotContain("Downloading", r.Output);
+            Assert.False(Directory.Exists(Path.Combine(dir, "MNIST")));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DownloadBar_RunsTheDownload_AndPassesItsErrorsOn()
+    {
+        int reports = 0;
+        Infrastructure.DownloadBar.Run(show: true, (progress, cancel) =>
+        {
+            progress?.Report(new SharpGrad.Vision.DownloadProgress("f", "u", 1, 2));
+            reports++;
+            return Task.CompletedTask;
+        });
+        Assert.Equal(1, reports);
+        var ex = Assert.Throws<IOException>(() => Infrastructure.DownloadBar.Run(show: false, (_, _) => throw new IOException("download: could not get f")));
+        Assert.Contains("could not get f", ex.Message);
+    }
+}

@@ -72,6 +72,7 @@ internal static class MnistCommand
                 Dataset = parse.GetValue(dataset)!,
                 DataDir = parse.GetValue(data),
                 Download = parse.GetValue(download),
+                ShowDownloadProgress = !parse.GetValue(common.Quiet),
                 Optimizer = parse.GetValue(optimizer) ?? defaults.Optimizer,
                 Lr = parse.GetValue(lr) ?? defaults.LrFor(parse.GetValue(optimizer) ?? defaults.Optimizer),
                 BatchSize = parse.GetValue(batchSize) ?? defaults.BatchSize,

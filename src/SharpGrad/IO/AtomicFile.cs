@@ -20,16 +20,8 @@ public static class AtomicFile
     /// <param name="write">Writes the whole content to the stream it is given (do not dispose it).</param>
     public static void Write(string path, Action<Stream> write)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full)
-            ?? throw new ArgumentException($"atomic write: '{path}' names no file inside a directory", nameof(path));
-        string name = Path.GetFileName(full);
-        if (name.Length == 0) throw new ArgumentException($"atomic write: '{path}' names a directory, not a file", nameof(path));
-
-        // Same directory, so the final rename stays on one file system and is atomic.
-        string temp = Path.Combine(directory, $".{name}.{Guid.NewGuid():N}.tmp");
+        var (full, temp) = Prepare(path);
         try
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -44,6 +36,45 @@ public static class AtomicFile
             TryDelete(temp);
             throw;
         }
+    }
+
+    /// <summary>
+    /// <see cref="Write(string, Action{Stream})"/> for content produced asynchronously (a download): the same temporary
+    /// file, flush and rename; on an exception or cancellation the temporary file is deleted and the target left as it was.
+    /// </summary>
+    /// <param name="path">The file to create or replace; its directory must exist.</param>
+    /// <param name="write">Writes the whole content to the stream it is given (do not dispose it).</param>
+    /// <param name="cancellationToken">Passed to <paramref name="write"/>.</param>
+    public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        var (full, temp) = Prepare(path);
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+            {
+                await write(stream, cancellationToken).ConfigureAwait(false);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    /// <summary>The full target path and a fresh temporary name beside it (same directory, so the rename is atomic).</summary>
+    private static (string Full, string Temp) Prepare(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        string full = Path.GetFullPath(path);
+        string directory = Path.GetDirectoryName(full)
+            ?? throw new ArgumentException($"atomic write: '{path}' names no file inside a directory", nameof(path));
+        string name = Path.GetFileName(full);
+        if (name.Length == 0) throw new ArgumentException($"atomic write: '{path}' names a directory, not a file", nameof(path));
+        return (full, Path.Combine(directory, $".{name}.{Guid.NewGuid():N}.tmp"));
     }
 
     /// <summary>Writes <paramref name="bytes"/> to <paramref name="path"/> atomically (see <see cref="Write(string, Action{Stream})"/>).</summary>

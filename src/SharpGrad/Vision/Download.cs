@@ -54,10 +54,26 @@ public static class Download
     /// <param name="md5">The expected MD5 (hex), or null to accept any content.</param>
     /// <exception cref="IOException">The download failed; the message names the URL and the reason.</exception>
     public static string Url(string url, string folder, string? fileName = null, string? md5 = null)
+        => UrlAsync(url, folder, fileName, md5).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// <see cref="Url"/> without blocking: reports the bytes received through <paramref name="progress"/> and stops
+    /// (deleting the partial file) when <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <param name="url">The http(s) address of the file.</param>
+    /// <param name="folder">The folder to put the file in.</param>
+    /// <param name="fileName">The name to save it under; by default the last segment of the URL.</param>
+    /// <param name="md5">The expected MD5 (hex), or null to accept any content.</param>
+    /// <param name="progress">Told about each chunk received (and once at the start of each attempt), or null.</param>
+    /// <param name="cancellationToken">Cancels the download; the task then ends in <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The path of the downloaded (or already present) file.</returns>
+    /// <exception cref="IOException">The download failed; the message names the URL and the reason.</exception>
+    public static Task<string> UrlAsync(string url, string folder, string? fileName = null, string? md5 = null,
+        IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
         fileName ??= Path.GetFileName(new Uri(url).AbsolutePath);
-        return Mirrors([url], "", folder, fileName, md5);
+        return MirrorsAsync([url], "", folder, fileName, md5, progress, cancellationToken);
     }
 
     /// <summary>
@@ -67,14 +83,28 @@ public static class Download
     /// </summary>
     /// <exception cref="IOException">No mirror delivered the file; the message lists every URL tried and why it failed.</exception>
     public static string FromMirrors(IReadOnlyList<string> mirrors, string fileName, string folder, string? md5 = null)
+        => FromMirrorsAsync(mirrors, fileName, folder, md5).GetAwaiter().GetResult();
+
+    /// <summary><see cref="FromMirrors"/> without blocking, with progress reports and cancellation (see <see cref="UrlAsync"/>).</summary>
+    /// <param name="mirrors">Base URLs the file name is appended to, tried in turn.</param>
+    /// <param name="fileName">The file to fetch and the name to save it under.</param>
+    /// <param name="folder">The folder to put the file in.</param>
+    /// <param name="md5">The expected MD5 (hex), or null to accept any content.</param>
+    /// <param name="progress">Told about each chunk received, or null.</param>
+    /// <param name="cancellationToken">Cancels the download; the task then ends in <see cref="OperationCanceledException"/>.</param>
+    /// <returns>The path of the downloaded (or already present) file.</returns>
+    /// <exception cref="IOException">No mirror delivered the file; the message lists every URL tried and why it failed.</exception>
+    public static Task<string> FromMirrorsAsync(IReadOnlyList<string> mirrors, string fileName, string folder, string? md5 = null,
+        IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mirrors);
         ArgumentException.ThrowIfNullOrEmpty(fileName);
         if (mirrors.Count == 0) throw new ArgumentException("download: no mirrors given", nameof(mirrors));
-        return Mirrors(mirrors, fileName, folder, fileName, md5);
+        return MirrorsAsync(mirrors, fileName, folder, fileName, md5, progress, cancellationToken);
     }
 
-    private static string Mirrors(IReadOnlyList<string> bases, string suffix, string folder, string fileName, string? md5)
+    private static async Task<string> MirrorsAsync(IReadOnlyList<string> bases, string suffix, string folder, string fileName, string? md5,
+        IProgress<DownloadProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         if (fileName.Length == 0 || fileName != Path.GetFileName(fileName))
@@ -91,10 +121,11 @@ public static class Download
             Log($"Downloading {url} to {destination}");
             try
             {
-                Fetch(url, destination, md5);
+                await FetchAsync(url, destination, fileName, md5, progress, cancellationToken).ConfigureAwait(false);
                 return destination;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or OperationCanceledException or UriFormatException or NotSupportedException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested &&
+                e is HttpRequestException or IOException or InvalidDataException or OperationCanceledException or UriFormatException or NotSupportedException)
             {
                 string reason = e is OperationCanceledException ? "timed out" : e.Message;
                 failures.Add($"  {url}: {reason}");
@@ -107,16 +138,20 @@ public static class Download
     }
 
     /// <summary>Streams <paramref name="url"/> into a temp file next to <paramref name="destination"/>, checks it, then renames it.</summary>
-    private static void Fetch(string url, string destination, string? md5)
+    private static async Task FetchAsync(string url, string destination, string fileName, string? md5, IProgress<DownloadProgress>? progress,
+        CancellationToken cancellationToken)
     {
-        using var timeout = new CancellationTokenSource(StallTimeout);
+        // Cancelled by the caller, or after StallTimeout without data (the timer restarts with every chunk).
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StallTimeout);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        using var response = s_client.Send(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        using var response = await s_client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
             throw new HttpRequestException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
         long? expectedLength = response.Content.Headers.ContentLength;
-        using var body = response.Content.ReadAsStream(timeout.Token);
-        AtomicFile.Write(destination, file =>
+        await using var body = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
+        progress?.Report(new DownloadProgress(fileName, url, 0, expectedLength));
+        await AtomicFile.WriteAsync(destination, async (file, token) =>
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
             var buffer = new byte[1 << 16];
@@ -124,17 +159,29 @@ public static class Download
             while (true)
             {
                 timeout.CancelAfter(StallTimeout);
-                int n = body.ReadAsync(buffer, timeout.Token).AsTask().GetAwaiter().GetResult();
+                int n = await body.ReadAsync(buffer, token).ConfigureAwait(false);
                 if (n == 0) break;
                 hash.AppendData(buffer, 0, n);
-                file.Write(buffer, 0, n);
+                await file.WriteAsync(buffer.AsMemory(0, n), token).ConfigureAwait(false);
                 total += n;
+                progress?.Report(new DownloadProgress(fileName, url, total, expectedLength));
             }
             if (expectedLength is long length && total != length)
                 throw new IOException($"the connection closed after {total} of {length} bytes");
             string actual = Convert.ToHexStringLower(hash.GetHashAndReset());
             if (md5 is not null && !string.Equals(actual, md5, StringComparison.OrdinalIgnoreCase))
                 throw new InvalidDataException($"checksum mismatch: the downloaded file's MD5 is {actual}, expected {md5.ToLowerInvariant()} (file discarded)");
-        });
+        }, timeout.Token).ConfigureAwait(false);
     }
+}
+
+/// <summary>Where a download stands, as reported to an <see cref="IProgress{T}"/> (what tqdm shows for torchvision's downloads).</summary>
+/// <param name="FileName">The file being fetched.</param>
+/// <param name="Url">The address it comes from (the mirror being tried).</param>
+/// <param name="BytesReceived">Bytes received so far.</param>
+/// <param name="TotalBytes">The file's size when the server said it, else null.</param>
+public readonly record struct DownloadProgress(string FileName, string Url, long BytesReceived, long? TotalBytes)
+{
+    /// <summary>The fraction done in [0, 1], or null when the size is unknown.</summary>
+    public double? Fraction => TotalBytes is > 0 ? Math.Min(1.0, (double)BytesReceived / TotalBytes.Value) : null;
 }

@@ -49,6 +49,17 @@ public sealed class FashionMNIST : MnistFamily
     {
     }
 
+    /// <summary>
+    /// Downloads the four files (60,000 + 10,000 images, about 30 MB) into <c>root/FashionMNIST/raw</c> when they are not there yet, MD5-checked, without
+    /// blocking (torchvision's <c>dataset.download()</c>); then <c>new FashionMNIST(root, train)</c> loads them.
+    /// </summary>
+    /// <param name="root">The data folder (created if missing).</param>
+    /// <param name="progress">Told about every chunk received (file name, bytes so far, total size), e.g. for a progress bar; or null.</param>
+    /// <param name="cancellationToken">Stops the download; the partial file is deleted and the task ends in <see cref="OperationCanceledException"/>.</param>
+    /// <exception cref="IOException">A file could not be downloaded from any mirror; the message lists the URLs tried.</exception>
+    public static Task DownloadAsync(string root, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default)
+        => MnistFiles.DownloadAsync(root, Source, progress, cancellationToken);
+
     /// <summary>For tests: another source (local mirrors, other checksums).</summary>
     internal FashionMNIST(string root, bool train, ITransform? transform, Func<long, long>? targetTransform, bool download, MnistSource source)
         : base(root, train, transform, targetTransform, download, source)

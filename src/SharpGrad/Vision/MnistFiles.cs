@@ -43,14 +43,21 @@ internal static class MnistFiles
     }
 
     /// <summary>Downloads every resource not yet in <c>root/Name/raw</c> (plain or gzip), checking MD5s.</summary>
-    public static void Download(string root, MnistSource source)
+    public static void Download(string root, MnistSource source) => DownloadAsync(root, source).GetAwaiter().GetResult();
+
+    /// <summary><see cref="Download"/> without blocking, with progress reports per file and cancellation.</summary>
+    public static async Task DownloadAsync(string root, MnistSource source, IProgress<DownloadProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        // Both splits already present in any of the layouts the constructor reads: nothing to fetch.
+        if (Find(root, source.Name, train: true) is not null && Find(root, source.Name, train: false) is not null) return;
         string raw = Path.Combine(root, source.Name, "raw");
         foreach (var (fileName, md5) in source.Resources)
         {
             string plain = fileName.EndsWith(".gz", StringComparison.Ordinal) ? fileName[..^3] : fileName;
             if (File.Exists(Path.Combine(raw, fileName)) || File.Exists(Path.Combine(raw, plain))) continue;
-            Vision.Download.FromMirrors(source.Mirrors, fileName, raw, md5);
+            await Vision.Download.FromMirrorsAsync(source.Mirrors, fileName, raw, md5, progress, cancellationToken).ConfigureAwait(false);
         }
     }
 

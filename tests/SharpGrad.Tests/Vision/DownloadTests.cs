@@ -190,6 +190,59 @@ public sealed class DownloadTests : IDisposable
         Assert.Equal(("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"), FashionMNIST.Resources[2]);
     }
 
+    /// <summary>IProgress that records synchronously (Progress&lt;T&gt; posts to the thread pool, out of order).</summary>
+    private sealed class Recorder : IProgress<DownloadProgress>
+    {
+        public List<DownloadProgress> Reports { get; } = [];
+
+        public void Report(DownloadProgress value)
+        {
+            lock (Reports) Reports.Add(value);
+        }
+    }
+
+    [Fact]
+    public async Task DownloadAsync_ReportsProgressPerFile_ThenTheDatasetLoads()
+    {
+        var recorder = new Recorder();
+        await MnistFiles.DownloadAsync(_root, Source("good/"), recorder);
+        AssertRawFolderHoldsExactlyTheFiles();
+        foreach (var (name, bytes) in _files)
+        {
+            var reports = recorder.Reports.Where(r => r.FileName == name).ToList();
+            Assert.Equal(0, reports[0].BytesReceived);
+            Assert.Equal(bytes.Length, reports[^1].BytesReceived);
+            Assert.Equal(bytes.Length, reports[^1].TotalBytes);
+            Assert.Equal(1.0, reports[^1].Fraction);
+            Assert.True(reports.Zip(reports.Skip(1)).All(p => p.First.BytesReceived <= p.Second.BytesReceived));
+        }
+        Assert.Equal(FakeMnist.TestCount, new MNIST(_root, false, null, null, download: false, Source("good/")).Count);
+    }
+
+    [Fact]
+    public async Task DownloadAsync_Cancelled_StopsAndLeavesNoFile()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MnistFiles.DownloadAsync(_root, Source("good/"), null, cts.Token));
+        Assert.Empty(Directory.Exists(Raw) ? Directory.GetFileSystemEntries(Raw) : []);
+
+        // Cancelled in the middle (after the first chunk of the first file): the partial file is deleted, no mirror is tried next.
+        using var midway = new CancellationTokenSource();
+        var cancelOnFirstBytes = new CancelOnBytes(midway);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => MnistFiles.DownloadAsync(_root, Source("good/", "corrupt/"), cancelOnFirstBytes, midway.Token));
+        Assert.Empty(Directory.GetFileSystemEntries(Raw));
+        Assert.DoesNotContain(_server.Requests, r => r.StartsWith("/corrupt/", StringComparison.Ordinal));
+    }
+
+    private sealed class CancelOnBytes(CancellationTokenSource cts) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress value)
+        {
+            if (value.BytesReceived > 0) cts.Cancel();
+        }
+    }
+
     private static void AssertIsFirstImageOfFake(MNIST ds)
     {
         Assert.Equal(FakeMnist.TrainCount, ds.Count);

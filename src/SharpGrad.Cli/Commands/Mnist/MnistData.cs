@@ -76,6 +76,10 @@ internal sealed class MnistData
             string root = Root(s, fashion);
             try
             {
+                if (s.Download)
+                    DownloadBar.Run(s.ShowDownloadProgress, (progress, cancel) => fashion
+                        ? FashionMNIST.DownloadAsync(root, progress, cancel)
+                        : MNIST.DownloadAsync(root, progress, cancel));
                 train = fashion ? new FashionMNIST(root, true, trainTransform, download: s.Download) : new MNIST(root, true, trainTransform, download: s.Download);
                 test = fashion ? new FashionMNIST(root, false, testTransform, download: s.Download) : new MNIST(root, false, testTransform, download: s.Download);
             }

@@ -17,6 +17,9 @@ internal sealed record MnistSettings
     /// <summary>Download the IDX files into <see cref="DataDir"/> when they are missing.</summary>
     public bool Download { get; init; }
 
+    /// <summary>Show a progress bar per file while downloading (off under --quiet).</summary>
+    public bool ShowDownloadProgress { get; init; } = true;
+
     /// <summary><c>sgd</c>, <c>adam</c> or <c>rmsprop</c>.</summary>
     public string Optimizer { get; init; } = "sgd";
 

@@ -43,6 +43,8 @@ public class ExamplesListedTests
     {
         var bad = Examples()
             .Where(f => !File.ReadLines(Path.Combine(ExamplesFolder(), f)).First().StartsWith("// Port of course 00", StringComparison.Ordinal))
+            // The tutorial is the one program that is not a port: it opens by naming its page instead.
+            .Where(f => !(f == "tutorial.cs" && File.ReadLines(Path.Combine(ExamplesFolder(), f)).First().StartsWith("// Tutorial (docs/tutorial.md)", StringComparison.Ordinal)))
             .ToArray();
         Assert.True(bad.Length == 0, $"these examples do not start with '// Port of course 00x (...)': {string.Join(", ", bad)}");
     }

@@ -95,3 +95,34 @@ public class DownloadBarTests
         Assert.Contains("could not get f", ex.Message);
     }
 }
+
+/// <summary>The mnist pictures: one label size in the confusion matrix, class names under the images.</summary>
+public class MnistPictureTests
+{
+    private static readonly System.Xml.Linq.XNamespace Ns = "http://www.w3.org/2000/svg";
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ConfusionMatrix_ColumnLabelsShareOneFontSize_LongNamesAreTurned(bool fashion)
+    {
+        string[] names = fashion
+            ? ["T-shirt", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Boot"]
+            : ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        var matrix = new SharpGrad.Training.ConfusionMatrix(10, names);
+        matrix.Update(Enumerable.Range(0, 10).Select(i => (long)i).ToArray(), Enumerable.Range(0, 10).Select(i => (long)((i + 1) % 10)).ToArray());
+        var doc = System.Xml.Linq.XDocument.Parse(Commands.Mnist.ConfusionMatrixSvg.Render(matrix, "t"));
+        var labels = doc.Descendants(Ns + "text").Where(t => names.Contains(t.Value) && t.Attribute("fill") is null).ToArray(); // not the counts in the cells
+        Assert.Equal(20, labels.Length); // columns and rows
+        Assert.Single(labels.Select(t => (string?)t.Attribute("font-size")).Distinct());
+        Assert.Equal(fashion ? 10 : 0, labels.Count(t => ((string?)t.Attribute("transform"))?.StartsWith("rotate(-45", StringComparison.Ordinal) == true));
+    }
+
+    [Fact]
+    public void Captions_NameTheClass_AndShowBothForAMistake()
+    {
+        string[] names = ["T-shirt", "Trouser", "Pullover"];
+        Assert.Equal("Trouser", Commands.Mnist.MnistReport.Caption(names, 1, 1));
+        Assert.Equal("Pullover/T-shirt", Commands.Mnist.MnistReport.Caption(names, 2, 0));
+    }
+}

@@ -98,6 +98,10 @@ internal static class BitmapFont
     /// setting every channel of the lit pixels to <paramref name="value"/>; pixels outside the image are skipped.
     /// </summary>
     public static void Draw(byte[] pixels, int width, int height, int channels, int x, int y, string text, int scale, byte value)
+        => Draw(pixels, width, height, channels, x, y, text, scale, [value, value, value]);
+
+    /// <summary>Draws <paramref name="text"/> in the colour <paramref name="rgb"/> (a grayscale picture takes its first byte).</summary>
+    public static void Draw(byte[] pixels, int width, int height, int channels, int x, int y, string text, int scale, byte[] rgb)
     {
         for (int i = 0; i < text.Length; i++)
         {
@@ -113,7 +117,7 @@ internal static class BitmapFont
                             int px = gx + c * scale + dx, py = y + r * scale + dy;
                             if (px < 0 || py < 0 || px >= width || py >= height) continue;
                             int at = (py * width + px) * channels;
-                            for (int ch = 0; ch < channels; ch++) pixels[at + ch] = value;
+                            for (int ch = 0; ch < channels; ch++) pixels[at + ch] = rgb[ch];
                         }
                 }
         }

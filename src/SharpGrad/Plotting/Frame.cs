@@ -78,8 +78,9 @@ internal sealed class Frame
     /// <summary>
     /// Lays out numeric x and y axes covering the data ranges, with 5% margins; an axis given fixed limits
     /// (<paramref name="fixedX"/>, <paramref name="fixedY"/>) gets no margin and its data are clipped to the plot area.
+    /// With <paramref name="integerX"/> (whole-number x values: epochs, steps) the x ticks are whole numbers, never "1.5".
     /// </summary>
-    public void LayoutNumeric(double xLo, double xHi, double yLo, double yHi, bool logY, bool fixedX = false, bool fixedY = false)
+    public void LayoutNumeric(double xLo, double xHi, double yLo, double yHi, bool logY, bool fixedX = false, bool fixedY = false, bool integerX = false)
     {
         _clip = fixedX || fixedY;
         Top = TopEdge();
@@ -93,7 +94,7 @@ internal sealed class Frame
             Right = _chart.Width - rightMargin;
             double plotWidth = Right - Left;
             X = Ticks.Linear(xLo, xHi, (int)(plotWidth / 75),
-                a => Spacing(a, plotWidth) >= a.MaxLabelWidth(TickFont) + 12, xMargin, xMargin);
+                a => (!integerX || a.Step >= 1) && Spacing(a, plotWidth) >= a.MaxLabelWidth(TickFont) + 12, xMargin, xMargin);
             // The last tick label is centred on its tick near the right edge: keep its right half inside the picture.
             double needed = X.Labels[^1].Width(TickFont) / 2 + 4 - (Right - PX(X.Ticks[^1]));
             if (needed <= rightMargin) break;

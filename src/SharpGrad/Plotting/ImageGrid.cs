@@ -25,10 +25,13 @@ public sealed class ImageGrid
     /// <summary>
     /// Lays out the images of <paramref name="images"/> in a grid (<c>torchvision.utils.make_grid(images,
     /// nrow, padding, normalize, value_range, scale_each, pad_value)</c>), with optional
-    /// <paramref name="labels"/> (one per image) under them.
+    /// <paramref name="labels"/> (one per image) under them. Labels whose entry in <paramref name="highlight"/> is true are
+    /// drawn in red (a wrong prediction); the picture is then RGB even for grayscale images.
     /// </summary>
+    /// <exception cref="ArgumentException">A shape, label count or value range that does not fit; the message names it.</exception>
     public ImageGrid(Tensor images, int nrow = 8, int padding = 2, IReadOnlyList<string>? labels = null,
-        bool normalize = false, (double Low, double High)? valueRange = null, bool scaleEach = false, double padValue = 0.0)
+        bool normalize = false, (double Low, double High)? valueRange = null, bool scaleEach = false, double padValue = 0.0,
+        IReadOnlyList<bool>? highlight = null)
     {
         ArgumentNullException.ThrowIfNull(images);
         int[] shape = images.Shape;
@@ -51,6 +54,10 @@ public sealed class ImageGrid
             throw new ArgumentOutOfRangeException(nameof(padValue), padValue, "make_grid: padValue must be in [0, 1]");
         if (labels is not null && labels.Count != n)
             throw new ArgumentException($"make_grid: {labels.Count} labels for {n} images", nameof(labels));
+        if (highlight is not null && (labels is null || highlight.Count != n))
+            throw new ArgumentException($"make_grid: highlight needs labels and one flag per image, got {highlight.Count} flags for {n} images{(labels is null ? " and no labels" : "")}", nameof(highlight));
+        int source = c;
+        if (highlight is not null && highlight.Any(flag => flag)) c = 3;
 
         int labelScale = Math.Max(1, w / 48);
         int band = labels is null ? 0 : BitmapFont.GlyphHeight * labelScale + 3;
@@ -71,15 +78,19 @@ public sealed class ImageGrid
         byte pad = (byte)Math.Floor(padValue * 255 + 0.5);
         Array.Fill(_pixels, pad);
 
-        byte[] values = ToBytes(images, n, c * h * w, normalize, valueRange, scaleEach);
+        byte[] values = ToBytes(images, n, source * h * w, normalize, valueRange, scaleEach);
         for (int i = 0; i < n; i++)
         {
             var (x0, y0) = ImageOrigin(i);
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++)
                     for (int ch = 0; ch < c; ch++)
-                        _pixels[((y0 + y) * Width + x0 + x) * c + ch] = values[(long)i * c * h * w + ((long)ch * h + y) * w + x];
-            if (labels is not null) DrawLabel(labels[i] ?? "", x0, y0 + h + 2, labelScale, pad < 128 ? (byte)255 : (byte)0);
+                        _pixels[((y0 + y) * Width + x0 + x) * c + ch] = values[(long)i * source * h * w + ((long)(ch < source ? ch : 0) * h + y) * w + x];
+            if (labels is not null)
+            {
+                byte ink = pad < 128 ? (byte)255 : (byte)0;
+                DrawLabel(labels[i] ?? "", x0, y0 + h + 2, labelScale, highlight?[i] == true ? Red : [ink, ink, ink]);
+            }
         }
     }
 
@@ -116,7 +127,10 @@ public sealed class ImageGrid
     /// <summary>Writes the picture to <paramref name="path"/> as PNG, atomically (<c>torchvision.utils.save_image</c>).</summary>
     public void SavePng(string path) => AtomicFile.WriteAllBytes(path, ToPng());
 
-    private void DrawLabel(string text, int x0, int y, int scale, byte value)
+    /// <summary>The colour of highlighted labels (a mistake), readable on dark and light padding alike.</summary>
+    private static readonly byte[] Red = [235, 40, 40];
+
+    private void DrawLabel(string text, int x0, int y, int scale, byte[] rgb)
     {
         // Cut the label to its cell (the image width plus the gap to the next image) and centre it under the image.
         int room = _imageWidth + _padding;
@@ -124,7 +138,7 @@ public sealed class ImageGrid
         while (length > 0 && BitmapFont.Measure(length, scale) > room) length--;
         text = text[..length];
         int x = x0 + (_imageWidth - BitmapFont.Measure(length, scale)) / 2;
-        BitmapFont.Draw(_pixels, Width, Height, Channels, x, y, text, scale, value);
+        BitmapFont.Draw(_pixels, Width, Height, Channels, x, y, text, scale, rgb);
     }
 
     private static byte[] ToBytes(Tensor images, int n, int perImage, bool normalize, (double Low, double High)? valueRange, bool scaleEach)

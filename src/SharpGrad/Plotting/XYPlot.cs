@@ -12,6 +12,9 @@ internal sealed class XYPlot(string name)
     /// <summary>Runs with more points than this many per pixel column are thinned by <see cref="Downsample"/>.</summary>
     private const int ThinningFactor = 2;
 
+    /// <summary>A line with fewer points than this also gets a marker on each point, so that a short run (5 epochs) shows where its values are.</summary>
+    internal const int MarkedLineLimit = 30;
+
     public List<XYSeries> Series { get; } = [];
 
     public void Add(double[] x, double[] y, string? label, bool markers)
@@ -55,7 +58,7 @@ internal sealed class XYPlot(string name)
         foreach (var s in Series)
             if (!string.IsNullOrEmpty(s.Label)) legend.Add(new LegendEntry(s.Label, s.Color, s.Markers ? LegendKind.Marker : LegendKind.Line));
         var frame = new Frame(chart, legend);
-        frame.LayoutNumeric(xLo, xHi, yLo, yHi, logY, xLim is not null, yLim is not null);
+        frame.LayoutNumeric(xLo, xHi, yLo, yHi, logY, xLim is not null, yLim is not null, integerX: AllWholeNumbers());
         return frame.Render(svg =>
         {
             // Markers first, so fitted lines stay visible on top of dense point clouds.
@@ -64,12 +67,29 @@ internal sealed class XYPlot(string name)
         });
     }
 
+    /// <summary>True when every finite x is a whole number (epochs, steps) and there is at least one.</summary>
+    private bool AllWholeNumbers()
+    {
+        bool any = false;
+        foreach (var s in Series)
+            for (int i = 0; i < s.X.Length; i++)
+            {
+                if (!Finite(s.X[i], s.Y[i])) continue;
+                if (s.X[i] != Math.Round(s.X[i])) return false;
+                any = true;
+            }
+        return any;
+    }
+
     private static string SeriesAttributes(XYSeries s) =>
         $"class=\"series\" data-label=\"{Svg.Escape(s.Label ?? "")}\"";
 
     private static void DrawLine(Svg svg, Frame frame, XYSeries s)
     {
         svg.Open("g", SeriesAttributes(s));
+        int points = 0;
+        for (int i = 0; i < s.X.Length; i++) if (Finite(s.X[i], s.Y[i])) points++;
+        bool marked = points < MarkedLineLimit;
         int limit = (int)(frame.Right - frame.Left) * ThinningFactor;
         var xs = new List<double>();
         var ys = new List<double>();
@@ -88,6 +108,8 @@ internal sealed class XYPlot(string name)
             {
                 var (px, py) = xs.Count > limit ? Downsample.MinMaxPerColumn(xs, ys) : (xs, ys);
                 svg.Polyline(px, py, $"stroke=\"{s.Color}\" stroke-width=\"1.8\" stroke-linejoin=\"round\" stroke-linecap=\"round\"");
+                if (marked)
+                    for (int k = 0; k < xs.Count; k++) svg.Circle(xs[k], ys[k], 2.5, $"fill=\"{s.Color}\" class=\"point\"");
             }
             xs.Clear();
             ys.Clear();

@@ -82,7 +82,9 @@ public sealed class LineChartTests
         var doc = Parse(new LineChart().Add([double.NaN, 1.0, 2, double.NaN, 3, double.NaN, 4, 5]).ToSvg());
         var group = Series(doc)[0];
         Assert.Equal([2, 2], group.Elements(Ns + "polyline").Select(l => Points(l).Length));
-        Assert.Single(group.Elements(Ns + "circle"));
+        // One dot for the isolated point; the other circles are the markers every point of a short series gets.
+        Assert.Single(group.Elements(Ns + "circle"), c => (string?)c.Attribute("class") != "point");
+        Assert.Equal(4, group.Elements(Ns + "circle").Count(c => (string?)c.Attribute("class") == "point"));
     }
 
     [Fact]

@@ -23,8 +23,9 @@ internal static class MnistReport
         string what = $"{s.Model} on {s.Dataset}";
         new LineChart { Title = $"Loss per epoch ({what})", XLabel = "epoch", YLabel = "average loss" }
             .Add(epochs, [.. h["train_loss"]], "train").Add(epochs, [.. h["test_loss"]], "test").Save(run.PathOf("loss.svg"));
-        new LineChart { Title = $"Accuracy per epoch ({what})", XLabel = "epoch", YLabel = "accuracy (%)" }
-            .Add(epochs, [.. h["train_acc"].Select(a => 100 * a)], "train").Add(epochs, [.. h["test_acc"].Select(a => 100 * a)], "test")
+        // A fraction in 0..1, as the dashboard's "test loss & acc." window shows it (the course's correct / len(test_set)).
+        new LineChart { Title = $"Accuracy per epoch ({what})", XLabel = "epoch", YLabel = "accuracy (fraction correct)" }
+            .Add(epochs, [.. h["train_acc"]], "train").Add(epochs, [.. h["test_acc"]], "test")
             .Save(run.PathOf("accuracy.svg"));
         new LineChart { Title = $"Training loss per step ({what})", XLabel = "step", YLabel = "batch loss", LogY = result.StepLosses.All(l => l > 0) }
             .Add([.. result.StepLosses], "train").Save(run.PathOf("steps.svg"));
@@ -42,18 +43,25 @@ internal static class MnistReport
     }
 
     /// <summary>
-    /// A grid of the test images at <paramref name="indices"/>, drawn twice their size so that the label under each,
-    /// "predicted/true" class index, is readable.
+    /// A grid of the test images at <paramref name="indices"/>, enlarged so that the caption under each is readable:
+    /// the predicted class's name when it is right, "predicted/true" in red when it is wrong.
     /// </summary>
     private static void SaveGrid(string path, MnistEvaluation e, int[] indices, MnistData data)
     {
         var index = Tensor.FromBuffer(indices.Select(i => (long)i).ToArray(), indices.Length);
         var images = e.Images.IndexSelect(0, index);
+        // Names longer than a digit need a wider cell: three times the size fits "Sneaker/Sandal".
+        int zoom = data.ClassNames.Any(name => name.Length > 1) ? 3 : 2;
         int n = indices.Length, h = images.Size(2), w = images.Size(3);
-        var large = images.Reshape(n, 1, h, 1, w, 1).Expand(n, 1, h, 2, w, 2).Reshape(n, 1, 2 * h, 2 * w);
-        var labels = indices.Select(i => string.Create(CultureInfo.InvariantCulture, $"{e.Predictions[i]}/{e.Targets[i]}")).ToArray();
-        new ImageGrid(large, nrow: 8, padding: 4, labels: labels).SavePng(path);
+        var large = images.Reshape(n, 1, h, 1, w, 1).Expand(n, 1, h, zoom, w, zoom).Reshape(n, 1, zoom * h, zoom * w);
+        var labels = indices.Select(i => Caption(data.ClassNames, e.Predictions[i], e.Targets[i])).ToArray();
+        var wrong = indices.Select(i => e.Predictions[i] != e.Targets[i]).ToArray();
+        new ImageGrid(large, nrow: 8, padding: 4, labels: labels, highlight: wrong).SavePng(path);
     }
+
+    /// <summary>The caption of one test image: the predicted class, or "predicted/true" for a mistake.</summary>
+    internal static string Caption(IReadOnlyList<string> names, long predicted, long target)
+        => predicted == target ? names[(int)predicted] : $"{names[(int)predicted]}/{names[(int)target]}";
 
     /// <summary>The counts as CSV: a header <c>true\pred,c0,c1,...</c>, then one row per true class.</summary>
     public static string ToCsv(ConfusionMatrix m)

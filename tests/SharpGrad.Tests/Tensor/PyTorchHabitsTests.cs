@@ -95,3 +95,22 @@ public class PyTorchHabitsTests
         Assert.Equal(DType.Float32, F.CrossEntropy(logits, F.Softmax(Tensor.Randn(4, 3), 1)).DType);
     }
 }
+
+/// <summary>The reduction and mode constants are the strings PyTorch uses, and the functions accept them.</summary>
+public class ArgumentConstantTests
+{
+    [Fact]
+    public void ReductionAndModeConstants_AreThePyTorchStrings()
+    {
+        var a = Tensor.From(new float[] { 1, 2 });
+        var b = Tensor.From(new float[] { 0, 0 });
+        Assert.Equal(5f, F.MseLoss(a, b, SharpGrad.NN.Reduction.Sum).Item<float>());
+        Assert.Equal(2.5f, F.MseLoss(a, b, SharpGrad.NN.Reduction.Mean).Item<float>());
+        Assert.Equal([1f, 4f], F.MseLoss(a, b, SharpGrad.NN.Reduction.None).ToArray<float>());
+        Assert.Equal(("fan_in", "fan_out"), (FanMode.FanIn, FanMode.FanOut));
+        var optimizer = new SharpGrad.Optim.SGD([Tensor.Ones(1).RequiresGrad_()], lr: 1);
+        var plateau = new SharpGrad.Optim.ReduceLROnPlateau(optimizer, SharpGrad.Optim.MonitorMode.Max, thresholdMode: SharpGrad.Optim.ThresholdMode.Abs);
+        Assert.Equal("max", plateau.StateDict().Strings["mode"]);
+        Assert.Equal("abs", plateau.StateDict().Strings["threshold_mode"]);
+    }
+}

@@ -23,7 +23,7 @@ public sealed class DataLoader : IEnumerable<Batch>
         Func<IReadOnlyList<object?>, Tensor[]>? collateFn = null, bool prefetch = false)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        if (batchSize <= 0) throw new ArgumentException($"DataLoader: batch_size should be a positive integer value, but got batch_size={batchSize}");
+        if (batchSize <= 0) throw new ArgumentException($"DataLoader: batchSize should be a positive integer value, but got batchSize={batchSize}");
         (Dataset, BatchSize, Shuffle, DropLast, Generator, _collate, Prefetch) = (dataset, batchSize, shuffle, dropLast, generator, collateFn, prefetch);
     }
 

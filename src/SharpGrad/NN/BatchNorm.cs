@@ -12,7 +12,7 @@ public abstract class BatchNorm : Module
     /// <summary>Creates the layer for <paramref name="numFeatures"/> channels.</summary>
     protected BatchNorm(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, int expectedRank, DType dtype)
     {
-        if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: num_features must be positive, got {numFeatures}");
+        if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: numFeatures must be positive, got {numFeatures}");
         (NumFeatures, Eps, Momentum, Affine, TrackRunningStats, _expectedRank) = (numFeatures, eps, momentum, affine, trackRunningStats, expectedRank);
         if (affine)
         {

@@ -18,9 +18,9 @@ public sealed class Conv2d : Module
         (int, int)? dilation = null, int groups = 1, bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
     {
         if (groups <= 0) throw new ArgumentException($"Conv2d: groups must be a positive integer, got {groups}");
-        if (inChannels % groups != 0) throw new ArgumentException($"Conv2d: in_channels ({inChannels}) must be divisible by groups ({groups})");
-        if (outChannels % groups != 0) throw new ArgumentException($"Conv2d: out_channels ({outChannels}) must be divisible by groups ({groups})");
-        if (kernelSize.Item1 <= 0 || kernelSize.Item2 <= 0) throw new ArgumentException($"Conv2d: kernel_size must be positive, got {Repr.Pair(kernelSize)}");
+        if (inChannels % groups != 0) throw new ArgumentException($"Conv2d: inChannels ({inChannels}) must be divisible by groups ({groups})");
+        if (outChannels % groups != 0) throw new ArgumentException($"Conv2d: outChannels ({outChannels}) must be divisible by groups ({groups})");
+        if (kernelSize.Item1 <= 0 || kernelSize.Item2 <= 0) throw new ArgumentException($"Conv2d: kernelSize must be positive, got {Repr.Pair(kernelSize)}");
         (InChannels, OutChannels, KernelSize, Groups) = (inChannels, outChannels, kernelSize, groups);
         Stride = stride ?? (1, 1);
         Padding = padding ?? (0, 0);

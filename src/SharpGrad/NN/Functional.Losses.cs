@@ -89,7 +89,7 @@ public static partial class Functional
         string reduction = "mean", double labelSmoothing = 0.0)
     {
         if (labelSmoothing < 0 || labelSmoothing > 1)
-            throw new ArgumentException($"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {labelSmoothing}");
+            throw new ArgumentException($"cross_entropy: labelSmoothing must be between 0.0 and 1.0, got {labelSmoothing}");
         if (target.IsFloatingPoint())
         {
             if (target.NDim == input.NDim - 1 || (input.NDim == 1 && target.NDim == 0))
@@ -135,7 +135,7 @@ public static partial class Functional
             long min = safeTarget.Min().Item<long>(), max = safeTarget.Max().Item<long>();
             long bad = min < 0 ? min : max;
             if (min < 0 || max >= classes)
-                throw new ArgumentException($"{op}: target {bad} is out of bounds for {classes} classes (valid targets are 0..{classes - 1}, or ignore_index {ignoreIndex})");
+                throw new ArgumentException($"{op}: target {bad} is out of bounds for {classes} classes (valid targets are 0..{classes - 1}, or ignoreIndex {ignoreIndex})");
         }
         // logp[..., target]: a gather of one element per sample rather than a [N, C] one-hot mask times logp.
         var picked = logp.Gather(-1, safeTarget.Unsqueeze(-1)).Squeeze(-1);

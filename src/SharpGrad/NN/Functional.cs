@@ -14,11 +14,11 @@ public static partial class Functional
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
         if (weight.NDim != 2)
-            throw new ArgumentException($"linear: weight must be 2-D [out_features, in_features], got shape {Core.Shape.Format(weight.Shape)}");
+            throw new ArgumentException($"linear: weight must be 2-D [outFeatures, inFeatures], got shape {Core.Shape.Format(weight.Shape)}");
         if (input.NDim == 0 || input.Size(-1) != weight.Size(1))
             throw new ArgumentException(
                 $"linear: input shape {Core.Shape.Format(input.Shape)} and weight shape {Core.Shape.Format(weight.Shape)} do not fit: " +
-                $"the last dim of the input must equal in_features = {weight.Size(1)}");
+                $"the last dim of the input must equal inFeatures = {weight.Size(1)}");
         if (bias is not null && (bias.NDim != 1 || bias.Size(0) != weight.Size(0)))
             throw new ArgumentException($"linear: bias must have shape [{weight.Size(0)}], got {Core.Shape.Format(bias.Shape)}");
         return Tensor.LinearFused(input, weight, bias);
@@ -60,7 +60,7 @@ public static partial class Functional
     /// <summary>x clipped to [minVal, maxVal] (<c>F.hardtanh</c>).</summary>
     public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1, bool inplace = false)
     {
-        if (minVal > maxVal) throw new ArgumentException($"hardtanh: min_val ({minVal}) cannot be greater than max_val ({maxVal})");
+        if (minVal > maxVal) throw new ArgumentException($"hardtanh: minVal ({minVal}) cannot be greater than maxVal ({maxVal})");
         return inplace ? input.Clamp_(minVal, maxVal) : Named(input.Clamp(minVal, maxVal), "HardtanhBackward0");
     }
 

@@ -10,7 +10,7 @@ public sealed class Linear : Module
     public Linear(int inFeatures, int outFeatures, bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
     {
         if (inFeatures < 0 || outFeatures < 0)
-            throw new ArgumentException($"Linear: in_features and out_features must be non-negative, got {inFeatures} and {outFeatures}");
+            throw new ArgumentException($"Linear: inFeatures and outFeatures must be non-negative, got {inFeatures} and {outFeatures}");
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         Weight = new Parameter(Tensor.Empty([outFeatures, inFeatures], dtype));

@@ -94,9 +94,9 @@ public class Adagrad : Optimizer
         double lr = group.Lr, lrDecay = group.GetDouble("lr_decay"), weightDecay = group.GetDouble("weight_decay");
         double initial = group.GetDouble("initial_accumulator_value"), eps = group.GetDouble("eps");
         if (!(0 <= lr)) throw new ArgumentException($"Adagrad: Invalid learning rate: {Repr(lr)}");
-        if (!(0 <= lrDecay)) throw new ArgumentException($"Adagrad: Invalid lr_decay value: {Repr(lrDecay)}");
-        if (!(0 <= weightDecay)) throw new ArgumentException($"Adagrad: Invalid weight_decay value: {Repr(weightDecay)}");
-        if (!(0 <= initial)) throw new ArgumentException($"Adagrad: Invalid initial_accumulator_value value: {Repr(initial)}");
+        if (!(0 <= lrDecay)) throw new ArgumentException($"Adagrad: Invalid lrDecay value: {Repr(lrDecay)}");
+        if (!(0 <= weightDecay)) throw new ArgumentException($"Adagrad: Invalid weightDecay value: {Repr(weightDecay)}");
+        if (!(0 <= initial)) throw new ArgumentException($"Adagrad: Invalid initialAccumulatorValue value: {Repr(initial)}");
         if (!(0 <= eps)) throw new ArgumentException($"Adagrad: Invalid epsilon value: {Repr(eps)}");
         group.GetBool("maximize");
     }

@@ -103,7 +103,7 @@ public class Adam : Optimizer
         if (betas.Length != 2) throw new ArgumentException($"{name}: betas must be a pair of numbers, got {PyFormat.Tuple(betas)}");
         if (!(0 <= betas[0] && betas[0] < 1)) throw new ArgumentException($"{name}: Invalid beta parameter at index 0: {Repr(betas[0])}");
         if (!(0 <= betas[1] && betas[1] < 1)) throw new ArgumentException($"{name}: Invalid beta parameter at index 1: {Repr(betas[1])}");
-        if (!(0 <= weightDecay)) throw new ArgumentException($"{name}: Invalid weight_decay value: {Repr(weightDecay)}");
+        if (!(0 <= weightDecay)) throw new ArgumentException($"{name}: Invalid weightDecay value: {Repr(weightDecay)}");
         group.GetBool("amsgrad");
         group.GetBool("maximize");
     }

@@ -22,7 +22,7 @@ public abstract partial class LRScheduler
     protected LRScheduler(Optimizer optimizer, int lastEpoch)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
-        if (lastEpoch < -1) throw new ArgumentException($"{GetType().Name}: last_epoch must be -1 (start) or a completed epoch, got {lastEpoch}");
+        if (lastEpoch < -1) throw new ArgumentException($"{GetType().Name}: lastEpoch must be -1 (start) or a completed epoch, got {lastEpoch}");
         Optimizer = optimizer;
         LastEpoch = lastEpoch;
         _lastLr = CurrentLrs();

@@ -84,7 +84,7 @@ public class RMSprop : Optimizer
         if (!(0 <= lr)) throw new ArgumentException($"RMSprop: Invalid learning rate: {Repr(lr)}");
         if (!(0 <= eps)) throw new ArgumentException($"RMSprop: Invalid epsilon value: {Repr(eps)}");
         if (!(0 <= momentum)) throw new ArgumentException($"RMSprop: Invalid momentum value: {Repr(momentum)}");
-        if (!(0 <= weightDecay)) throw new ArgumentException($"RMSprop: Invalid weight_decay value: {Repr(weightDecay)}");
+        if (!(0 <= weightDecay)) throw new ArgumentException($"RMSprop: Invalid weightDecay value: {Repr(weightDecay)}");
         if (!(0 <= alpha)) throw new ArgumentException($"RMSprop: Invalid alpha value: {Repr(alpha)}");
         group.GetBool("centered");
         group.GetBool("maximize");

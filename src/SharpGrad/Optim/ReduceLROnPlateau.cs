@@ -48,7 +48,7 @@ public class ReduceLROnPlateau : LRScheduler
         ArgumentNullException.ThrowIfNull(minLrs);
         if (!(factor < 1)) throw new ArgumentException($"ReduceLROnPlateau: Factor should be < 1.0, got {PyFormat.Number(factor)}");
         if (minLrs.Count != optimizer.ParamGroups.Count)
-            throw new ArgumentException($"ReduceLROnPlateau: expected {optimizer.ParamGroups.Count} min_lrs, got {minLrs.Count}");
+            throw new ArgumentException($"ReduceLROnPlateau: expected {optimizer.ParamGroups.Count} minLrs, got {minLrs.Count}");
         CheckModes(mode, thresholdMode);
         _minLrs = minLrs.ToArray();
         Mode = mode;

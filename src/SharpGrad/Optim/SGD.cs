@@ -77,7 +77,7 @@ public class SGD : Optimizer
         double weightDecay = group.GetDouble("weight_decay");
         if (lr < 0) throw new ArgumentException($"SGD: Invalid learning rate: {Repr(lr)}");
         if (momentum < 0) throw new ArgumentException($"SGD: Invalid momentum value: {Repr(momentum)}");
-        if (weightDecay < 0) throw new ArgumentException($"SGD: Invalid weight_decay value: {Repr(weightDecay)}");
+        if (weightDecay < 0) throw new ArgumentException($"SGD: Invalid weightDecay value: {Repr(weightDecay)}");
         if (group.GetBool("nesterov") && (momentum <= 0 || dampening != 0))
             throw new ArgumentException($"SGD: Nesterov momentum requires a momentum and zero dampening (momentum={Repr(momentum)}, dampening={Repr(dampening)})");
         group.GetBool("maximize");

@@ -13,7 +13,7 @@ public class StepLR : LRScheduler
     /// <param name="lastEpoch">The last completed epoch when resuming, -1 to start.</param>
     public StepLR(Optimizer optimizer, int stepSize, double gamma = 0.1, int lastEpoch = -1) : base(optimizer, lastEpoch)
     {
-        if (stepSize <= 0) throw new ArgumentException($"StepLR: step_size must be a positive number of epochs, got {stepSize}");
+        if (stepSize <= 0) throw new ArgumentException($"StepLR: stepSize must be a positive number of epochs, got {stepSize}");
         StepSize = stepSize;
         Gamma = gamma;
         InitialStep();
@@ -44,7 +44,7 @@ public class StepLR : LRScheduler
     {
         int stepSize = (int)state.Value(nameof(StepLR), "step_size");
         double gamma = state.Value(nameof(StepLR), "gamma");
-        if (stepSize <= 0) throw new ArgumentException($"StepLR.load_state_dict: step_size must be positive, got {stepSize}");
+        if (stepSize <= 0) throw new ArgumentException($"StepLR.load_state_dict: stepSize must be positive, got {stepSize}");
         (StepSize, Gamma) = (stepSize, gamma);
     }
 }

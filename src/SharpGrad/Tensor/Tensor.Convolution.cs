@@ -67,14 +67,14 @@ public partial class Tensor
         var xs = input.NDim == 4 ? input.Layout.Sizes : [1, .. input.Layout.Sizes];
         int c = xs[1], h = xs[2], w = xs[3];
         if (c % groups != 0)
-            throw new ArgumentException($"conv2d: in_channels ({c}) must be divisible by groups ({groups}); input of shape {inShape}");
+            throw new ArgumentException($"conv2d: inChannels ({c}) must be divisible by groups ({groups}); input of shape {inShape}");
         if (weight.NDim != 4 || weight.Layout.Sizes[1] != c / groups)
             throw new ArgumentException(
                 $"conv2d: expected weight [O, C/groups, kH, kW] with C/groups = {c / groups}, but got weight of shape {wShape} for input of shape {inShape}");
         var ws = weight.Layout.Sizes;
         int o = ws[0], kh = ws[2], kw = ws[3];
         if (o % groups != 0)
-            throw new ArgumentException($"conv2d: out_channels ({o}) must be divisible by groups ({groups}); weight of shape {wShape}");
+            throw new ArgumentException($"conv2d: outChannels ({o}) must be divisible by groups ({groups}); weight of shape {wShape}");
         if (kh == 0 || kw == 0) throw new ArgumentException($"conv2d: weight of shape {wShape} has an empty kernel");
         if (bias is not null && (bias.NDim != 1 || bias.Layout.Sizes[0] != o))
             throw new ArgumentException($"conv2d: expected bias of shape [{o}], but got bias of shape {Core.Shape.Format(bias.Layout.Sizes)}");

@@ -101,7 +101,7 @@ public partial class Tensor
         int d = RequireDims(op, dim);
         int size = Layout.Sizes[d];
         if (splitSize < 0 || splitSize == 0 && size != 0)
-            throw new ArgumentException($"{op}: split_size can only be 0 if dimension size is 0, and must be non-negative, but got split_size {splitSize} for dimension {d} of size {size}");
+            throw new ArgumentException($"{op}: splitSize can only be 0 if dimension size is 0, and must be non-negative, but got splitSize {splitSize} for dimension {d} of size {size}");
         int count = size == 0 ? 1 : (size + splitSize - 1) / splitSize;
         var pieces = new Tensor[count];
         for (int i = 0; i < count; i++)

@@ -131,12 +131,12 @@ public partial class Tensor
             throw new ArgumentException($"{op}: expected a floating-point input, but got {input.DType.TorchName()} (shape {shape})");
         if (input.NDim != 3 && input.NDim != 4)
             throw new ArgumentException($"{op}: expected 3D (unbatched) or 4D (batched) input, but got input of shape {shape}");
-        if (k.H <= 0 || k.W <= 0) throw new ArgumentException($"{op}: kernel_size must be greater than zero, but got ({k.H}, {k.W})");
+        if (k.H <= 0 || k.W <= 0) throw new ArgumentException($"{op}: kernelSize must be greater than zero, but got ({k.H}, {k.W})");
         if (s.H <= 0 || s.W <= 0) throw new ArgumentException($"{op}: stride must be greater than zero, but got ({s.H}, {s.W})");
         if (d.H <= 0 || d.W <= 0) throw new ArgumentException($"{op}: dilation must be greater than zero, but got ({d.H}, {d.W})");
         if (p.H < 0 || p.W < 0) throw new ArgumentException($"{op}: padding must be non-negative, but got ({p.H}, {p.W})");
         if (p.H > k.H / 2 || p.W > k.W / 2)
-            throw new ArgumentException($"{op}: pad should be at most half of kernel size, but got padding ({p.H}, {p.W}) for kernel_size ({k.H}, {k.W})");
+            throw new ArgumentException($"{op}: pad should be at most half of kernel size, but got padding ({p.H}, {p.W}) for kernelSize ({k.H}, {k.W})");
         var sizes = input.Layout.Sizes;
         int h = sizes[^2], w = sizes[^1];
         if (h == 0 || w == 0 || sizes[^3] == 0)
@@ -145,7 +145,7 @@ public partial class Tensor
         if (oh < 1 || ow < 1)
             throw new ArgumentException(
                 $"{op}: given input of shape {shape}, the calculated output size ({oh} x {ow}) is too small " +
-                $"(kernel_size ({k.H}, {k.W}), stride ({s.H}, {s.W}), padding ({p.H}, {p.W}), dilation ({d.H}, {d.W}))");
+                $"(kernelSize ({k.H}, {k.W}), stride ({s.H}, {s.W}), padding ({p.H}, {p.W}), dilation ({d.H}, {d.W}))");
         return new PoolGeometry(input.Numel() / (h * w), h, w, oh, ow, k.H, k.W, s.H, s.W, p.H, p.W, d.H, d.W);
     }
 

@@ -38,7 +38,7 @@ public partial class Tensor
     {
         if (NDim == 0) return Reshape(1);
         int s = Core.Shape.NormalizeDim("flatten", startDim, NDim), e = Core.Shape.NormalizeDim("flatten", endDim, NDim);
-        if (s > e) throw new ArgumentException($"flatten: start_dim ({startDim}) cannot come after end_dim ({endDim}) for shape {Core.Shape.Format(Layout.Sizes)}");
+        if (s > e) throw new ArgumentException($"flatten: startDim ({startDim}) cannot come after endDim ({endDim}) for shape {Core.Shape.Format(Layout.Sizes)}");
         if (s == e) return this;
         var sizes = new List<int>();
         for (int d = 0; d < s; d++) sizes.Add(Layout.Sizes[d]);

@@ -16,7 +16,7 @@ public sealed class ConfusionMatrix
     /// <summary>An all-zero matrix for <paramref name="numClasses"/> classes, labelled 0..C−1 or with <paramref name="classNames"/>.</summary>
     public ConfusionMatrix(int numClasses, IReadOnlyList<string>? classNames = null)
     {
-        if (numClasses < 1) throw new ArgumentException($"ConfusionMatrix: num_classes must be at least 1, got {numClasses}");
+        if (numClasses < 1) throw new ArgumentException($"ConfusionMatrix: numClasses must be at least 1, got {numClasses}");
         if (classNames is not null && classNames.Count != numClasses)
             throw new ArgumentException($"ConfusionMatrix: {classNames.Count} class names given for {numClasses} classes");
         NumClasses = numClasses;

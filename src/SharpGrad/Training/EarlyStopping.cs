@@ -153,7 +153,7 @@ public sealed class EarlyStopping(string monitor = "val_loss", string mode = "mi
         patience >= 1 ? patience : throw new ArgumentException($"EarlyStopping: patience must be at least 1, got {patience}");
 
     private static double CheckMinDelta(double minDelta) =>
-        minDelta >= 0 ? minDelta : throw new ArgumentException($"EarlyStopping: min_delta must be a non-negative number, got {minDelta}");
+        minDelta >= 0 ? minDelta : throw new ArgumentException($"EarlyStopping: minDelta must be a non-negative number, got {minDelta}");
 
     private static Dictionary<string, Tensor> CopyState(Module model)
     {

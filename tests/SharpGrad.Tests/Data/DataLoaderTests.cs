@@ -104,7 +104,7 @@ public class DataLoaderTests
         Assert.Equal(2, batch.Count);
         Assert.Equal(2, batch.Size);
         Check.Throws<InvalidOperationException>(() => { var (a, b, c) = batch; }, "2 fields into 3 variables");
-        Check.Throws<ArgumentException>(() => new DataLoader(Numbered(2), 0), "batch_size", "0");
+        Check.Throws<ArgumentException>(() => new DataLoader(Numbered(2), 0), "batchSize", "0");
     }
 
     [Fact]

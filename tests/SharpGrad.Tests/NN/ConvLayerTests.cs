@@ -113,7 +113,7 @@ public class ConvLayerTests
     [Fact]
     public void Conv2d_RejectsBadChannelCounts()
     {
-        Check.Throws<ArgumentException>(() => new Conv2d(3, 8, 3, groups: 2), "in_channels (3) must be divisible by groups (2)");
+        Check.Throws<ArgumentException>(() => new Conv2d(3, 8, 3, groups: 2), "inChannels (3) must be divisible by groups (2)");
         Check.Throws<ArgumentException>(() => new Conv2d(3, 8, 3).Forward(Tensor.Zeros(1, 4, 8, 8)), "conv2d", "[1, 4, 8, 8]");
     }
 }

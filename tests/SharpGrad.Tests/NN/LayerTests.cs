@@ -43,7 +43,7 @@ public class LayerTests
     [Fact]
     public void Linear_RejectsWrongInputWidth()
     {
-        Check.Throws<ArgumentException>(() => new Linear(784, 200).Forward(Tensor.Zeros(32, 100)), "linear", "[32, 100]", "[200, 784]", "in_features = 784");
+        Check.Throws<ArgumentException>(() => new Linear(784, 200).Forward(Tensor.Zeros(32, 100)), "linear", "[32, 100]", "[200, 784]", "inFeatures = 784");
     }
 
     [Fact]

@@ -90,9 +90,9 @@ public class AdagradTests
 
     [Theory]
     [InlineData(-0.1, 0, 0, 0, 1e-10, "Adagrad: Invalid learning rate: -0.1")]
-    [InlineData(0.1, -0.5, 0, 0, 1e-10, "Invalid lr_decay value: -0.5")]
-    [InlineData(0.1, 0, -0.5, 0, 1e-10, "Invalid weight_decay value: -0.5")]
-    [InlineData(0.1, 0, 0, -0.5, 1e-10, "Invalid initial_accumulator_value value: -0.5")]
+    [InlineData(0.1, -0.5, 0, 0, 1e-10, "Invalid lrDecay value: -0.5")]
+    [InlineData(0.1, 0, -0.5, 0, 1e-10, "Invalid weightDecay value: -0.5")]
+    [InlineData(0.1, 0, 0, -0.5, 1e-10, "Invalid initialAccumulatorValue value: -0.5")]
     [InlineData(0.1, 0, 0, 0, -1e-10, "Invalid epsilon value: -1e-10")]
     public void Constructor_RejectsInvalidHyperParameters(double lr, double lrDecay, double weightDecay, double initial, double eps, string message)
     {

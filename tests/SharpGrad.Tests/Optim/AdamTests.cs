@@ -126,7 +126,7 @@ public class AdamTests
     [InlineData(1e-3, 1.0, 0.999, 1e-8, 0, "Invalid beta parameter at index 0: 1")]
     [InlineData(1e-3, -0.1, 0.999, 1e-8, 0, "Invalid beta parameter at index 0: -0.1")]
     [InlineData(1e-3, 0.9, 1.5, 1e-8, 0, "Invalid beta parameter at index 1: 1.5")]
-    [InlineData(1e-3, 0.9, 0.999, 1e-8, -0.01, "Invalid weight_decay value: -0.01")]
+    [InlineData(1e-3, 0.9, 0.999, 1e-8, -0.01, "Invalid weightDecay value: -0.01")]
     public void Constructor_RejectsInvalidHyperParameters(double lr, double beta1, double beta2, double eps, double weightDecay, string message)
     {
         Check.Throws<ArgumentException>(() => new Adam([OptimTesting.Param(1)], lr, (beta1, beta2), eps, weightDecay), message);

@@ -60,7 +60,7 @@ public class LRSchedulerTests
     public void StepLR_RejectsNonPositiveStepSize()
     {
         var opt = MakeOptimizer();
-        Check.Throws<ArgumentException>(() => new StepLR(opt, 0), "StepLR: step_size must be a positive number of epochs, got 0");
+        Check.Throws<ArgumentException>(() => new StepLR(opt, 0), "StepLR: stepSize must be a positive number of epochs, got 0");
         Assert.False(opt.ParamGroups[0].ContainsKey("initial_lr"));
     }
 

@@ -91,7 +91,7 @@ public class RMSpropTests
     [InlineData(-0.01, 0.99, 1e-8, 0, 0, "RMSprop: Invalid learning rate: -0.01")]
     [InlineData(0.01, 0.99, -1.0, 0, 0, "Invalid epsilon value: -1")]
     [InlineData(0.01, 0.99, 1e-8, 0, -0.9, "Invalid momentum value: -0.9")]
-    [InlineData(0.01, 0.99, 1e-8, -0.1, 0, "Invalid weight_decay value: -0.1")]
+    [InlineData(0.01, 0.99, 1e-8, -0.1, 0, "Invalid weightDecay value: -0.1")]
     [InlineData(0.01, -0.99, 1e-8, 0, 0, "Invalid alpha value: -0.99")]
     public void Constructor_RejectsInvalidHyperParameters(double lr, double alpha, double eps, double weightDecay, double momentum, string message)
     {

@@ -107,7 +107,7 @@ public class ReduceLROnPlateauTests
         Check.Throws<ArgumentException>(() => new ReduceLROnPlateau(MakeOptimizer(), factor: 1.0), "Factor should be < 1.0, got 1");
         Check.Throws<ArgumentException>(() => new ReduceLROnPlateau(MakeOptimizer(), mode: "lowest"), "mode lowest is unknown!");
         Check.Throws<ArgumentException>(() => new ReduceLROnPlateau(MakeOptimizer(), thresholdMode: "pct"), "threshold mode pct is unknown!");
-        Check.Throws<ArgumentException>(() => new ReduceLROnPlateau(MakeOptimizer(), [0.1, 0.2]), "expected 1 min_lrs, got 2");
+        Check.Throws<ArgumentException>(() => new ReduceLROnPlateau(MakeOptimizer(), [0.1, 0.2]), "expected 1 minLrs, got 2");
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public class SGDTests
     [Theory]
     [InlineData(-0.1, 0, 0, 0, false, "SGD: Invalid learning rate: -0.1")]
     [InlineData(0.1, -0.5, 0, 0, false, "Invalid momentum value: -0.5")]
-    [InlineData(0.1, 0, 0, -1e-5, false, "Invalid weight_decay value: -1e-05")]
+    [InlineData(0.1, 0, 0, -1e-5, false, "Invalid weightDecay value: -1e-05")]
     [InlineData(0.1, 0, 0, 0, true, "Nesterov momentum requires a momentum and zero dampening")]
     [InlineData(0.1, 0.9, 0.1, 0, true, "Nesterov momentum requires a momentum and zero dampening")]
     public void Constructor_RejectsInvalidHyperParameters(double lr, double momentum, double dampening, double weightDecay, bool nesterov, string message)

@@ -283,9 +283,9 @@ public class ConvolutionTests
     public void Conv2d_RejectsChannelsNotDivisibleByGroups()
     {
         Check.Throws<ArgumentException>(() => Tensor.Conv2d(Tensor.Zeros(1, 3, 8, 8), Tensor.Zeros(4, 1, 3, 3), groups: 2),
-            "conv2d: in_channels (3) must be divisible by groups (2)");
+            "conv2d: inChannels (3) must be divisible by groups (2)");
         Check.Throws<ArgumentException>(() => Tensor.Conv2d(Tensor.Zeros(1, 4, 8, 8), Tensor.Zeros(5, 2, 3, 3), groups: 2),
-            "conv2d: out_channels (5) must be divisible by groups (2)");
+            "conv2d: outChannels (5) must be divisible by groups (2)");
     }
 
     [Fact]

@@ -110,7 +110,7 @@ public class JoiningTests
         var cols = x.T.Split(3, 1);
         Check.Close(cols[1], [2, 2], [6, 8, 7, 9]);
         Assert.Single(Tensor.Zeros(0, 3).Split(2));
-        Check.Throws<ArgumentException>(() => x.Split(0), "split", "split_size", "0");
+        Check.Throws<ArgumentException>(() => x.Split(0), "split", "splitSize", "0");
     }
 
     [Fact]

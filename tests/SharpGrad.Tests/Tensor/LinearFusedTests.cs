@@ -158,7 +158,7 @@ public class LinearFusedTests
     [Fact]
     public void Linear_RejectsBadShapes_WithTheLinearMessages()
     {
-        Check.Throws<ArgumentException>(() => F.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 5)), "linear", "[2, 3]", "[4, 5]", "in_features = 5");
+        Check.Throws<ArgumentException>(() => F.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 5)), "linear", "[2, 3]", "[4, 5]", "inFeatures = 5");
         Check.Throws<ArgumentException>(() => F.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(4, 3), Tensor.Zeros(3)), "linear", "bias", "[4]", "[3]");
         Check.Throws<ArgumentException>(() => F.Linear(Tensor.Zeros(2, 3), Tensor.Zeros(3)), "linear", "weight must be 2-D", "[3]");
     }

@@ -253,12 +253,12 @@ public class PoolingTests
     [Fact]
     public void MaxPool2d_RejectsPaddingAboveHalfTheKernel()
         => Check.Throws<ArgumentException>(() => Tensor.MaxPool2d(Tensor.Zeros(1, 1, 8, 8), 2, padding: 2),
-            "max_pool2d: pad should be at most half of kernel size, but got padding (2, 2) for kernel_size (2, 2)");
+            "max_pool2d: pad should be at most half of kernel size, but got padding (2, 2) for kernelSize (2, 2)");
 
     [Fact]
     public void AvgPool2d_RejectsPaddingAboveHalfTheKernel()
         => Check.Throws<ArgumentException>(() => Tensor.AvgPool2d(Tensor.Zeros(1, 1, 8, 8), (3, 4), padding: (1, 3)),
-            "avg_pool2d: pad should be at most half of kernel size", "padding (1, 3)", "kernel_size (3, 4)");
+            "avg_pool2d: pad should be at most half of kernel size", "padding (1, 3)", "kernelSize (3, 4)");
 
     [Fact]
     public void Pooling_RejectsOutputSizeBelowOne()
@@ -272,7 +272,7 @@ public class PoolingTests
             "max_pool2d: expected 3D (unbatched) or 4D (batched) input, but got input of shape [4, 4]");
         Check.Throws<ArgumentException>(() => Tensor.AvgPool2d(Tensor.Zeros([1, 1, 4, 4], DType.Int64), 2),
             "avg_pool2d: expected a floating-point input, but got torch.int64");
-        Check.Throws<ArgumentException>(() => Tensor.MaxPool2d(Tensor.Zeros(1, 1, 4, 4), 0), "max_pool2d: kernel_size must be greater than zero");
+        Check.Throws<ArgumentException>(() => Tensor.MaxPool2d(Tensor.Zeros(1, 1, 4, 4), 0), "max_pool2d: kernelSize must be greater than zero");
         Check.Throws<ArgumentException>(() => Tensor.AvgPool2d(Tensor.Zeros(1, 1, 4, 4), 2, stride: 0), "avg_pool2d: stride must be greater than zero");
         Check.Throws<ArgumentException>(() => Tensor.MaxPool2d(Tensor.Zeros(1, 1, 4, 4), 2, dilation: 0), "max_pool2d: dilation must be greater than zero");
         Check.Throws<ArgumentException>(() => Tensor.MaxPool2d(Tensor.Zeros(1, 0, 4, 4), 2), "max_pool2d:", "non-zero sizes", "[1, 0, 4, 4]");

@@ -97,7 +97,7 @@ public class ViewTests
 
     [Fact]
     public void Flatten_RejectsStartAfterEnd()
-        => Check.Throws<ArgumentException>(() => Seq(2, 3, 4).Flatten(2, 1), "flatten", "start_dim", "end_dim", "[2, 3, 4]");
+        => Check.Throws<ArgumentException>(() => Seq(2, 3, 4).Flatten(2, 1), "flatten", "startDim", "endDim", "[2, 3, 4]");
 
     [Fact]
     public void Unsqueeze_InsertsASizeOneDim_WithNegativeDims()

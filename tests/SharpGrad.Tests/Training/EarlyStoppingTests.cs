@@ -84,7 +84,7 @@ public class EarlyStoppingTests
     {
         Check.Throws<ArgumentException>(() => new EarlyStopping(mode: "avg"), "EarlyStopping", "'avg'", "'min' or 'max'");
         Check.Throws<ArgumentException>(() => new EarlyStopping(patience: 0), "patience", "0");
-        Check.Throws<ArgumentException>(() => new EarlyStopping(minDelta: -0.1), "min_delta", "-0.1");
+        Check.Throws<ArgumentException>(() => new EarlyStopping(minDelta: -0.1), "minDelta", "-0.1");
         Check.Throws<ArgumentException>(() => new EarlyStopping(monitor: ""), "monitor");
     }
 

@@ -10,6 +10,10 @@ namespace SharpGrad.NN;
 public static partial class Functional
 {
     /// <summary>y = x W^T + b over the last dim of x (<c>F.linear</c>), as one fused op and autograd node ("AddmmBackward0").</summary>
+    /// <param name="input">Input [..., in_features].</param>
+    /// <param name="weight">Weight [out_features, in_features].</param>
+    /// <param name="bias">Bias [out_features], or null.</param>
+    /// <exception cref="ArgumentException">The shapes or dtypes do not fit; the message names them.</exception>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor Linear(Tensor input, Tensor weight, Tensor? bias = null)
     {
@@ -25,9 +29,14 @@ public static partial class Functional
     }
 
     /// <summary>max(x, 0) (<c>F.relu</c>); with <paramref name="inplace"/> the input is overwritten.</summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="inplace">Overwrite <paramref name="input"/> and return it.</param>
     public static Tensor Relu(Tensor input, bool inplace = false) => inplace ? input.Clamp_(min: 0) : input.Relu();
 
     /// <summary>x for x &gt; 0, negativeSlope * x otherwise (<c>F.leaky_relu</c>).</summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="negativeSlope">Slope for x &lt; 0.</param>
+    /// <param name="inplace">Overwrite <paramref name="input"/> and return it.</param>
     public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01, bool inplace = false)
     {
         var y = Tensor.Where(input.Gt(0.0), input, input * negativeSlope);
@@ -35,15 +44,21 @@ public static partial class Functional
     }
 
     /// <summary>1 / (1 + e^-x) (<c>F.sigmoid</c>).</summary>
+    /// <param name="input">Any floating-point tensor.</param>
     public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
 
     /// <summary>Hyperbolic tangent (<c>F.tanh</c>).</summary>
+    /// <param name="input">Any floating-point tensor.</param>
     public static Tensor Tanh(Tensor input) => input.Tanh();
 
     /// <summary>Softmax along <paramref name="dim"/> (<c>F.softmax</c>).</summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="dim">The dimension whose entries sum to 1; negative counts from the end.</param>
     public static Tensor Softmax(Tensor input, int dim) => input.Softmax(dim);
 
     /// <summary>Log-softmax along <paramref name="dim"/>, in the stable max-subtracted form (<c>F.log_softmax</c>).</summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="dim">The dimension to normalise over; negative counts from the end.</param>
     public static Tensor LogSoftmax(Tensor input, int dim) => input.LogSoftmax(dim);
 
     /// <summary>
@@ -58,6 +73,11 @@ public static partial class Functional
     private static int ImplicitDim(Tensor input) => input.NDim is 0 or 1 or 3 ? 0 : 1;
 
     /// <summary>x clipped to [minVal, maxVal] (<c>F.hardtanh</c>).</summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="minVal">Lower bound.</param>
+    /// <param name="maxVal">Upper bound, not below <paramref name="minVal"/>.</param>
+    /// <param name="inplace">Overwrite <paramref name="input"/> and return it.</param>
+    /// <exception cref="ArgumentException"><paramref name="minVal"/> is greater than <paramref name="maxVal"/>.</exception>
     public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1, bool inplace = false)
     {
         if (minVal > maxVal) throw new ArgumentException($"hardtanh: minVal ({minVal}) cannot be greater than maxVal ({maxVal})");
@@ -65,6 +85,9 @@ public static partial class Functional
     }
 
     /// <summary>x for x &gt; 0, alpha (e^x - 1) otherwise (<c>F.elu</c>).</summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="alpha">Scale of the negative part.</param>
+    /// <param name="inplace">Overwrite <paramref name="input"/> and return it.</param>
     public static Tensor Elu(Tensor input, double alpha = 1, bool inplace = false)
     {
         var y = Tensor.Where(input.Gt(0.0), input, alpha * (input.ClampMax(0).Exp() - 1.0));
@@ -75,6 +98,9 @@ public static partial class Functional
     /// Gaussian error linear unit x Φ(x) (<c>F.gelu</c>); <paramref name="approximate"/> "none" uses the exact
     /// erf form, "tanh" the tanh approximation.
     /// </summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="approximate">"none" or "tanh".</param>
+    /// <exception cref="ArgumentException"><paramref name="approximate"/> is neither.</exception>
     public static Tensor Gelu(Tensor input, string approximate = "none")
     {
         Tensor y;
@@ -92,6 +118,12 @@ public static partial class Functional
     /// Zeroes each element with probability <paramref name="p"/> and scales the rest by 1/(1-p) while
     /// training; the identity otherwise (<c>F.dropout</c>).
     /// </summary>
+    /// <param name="input">Any floating-point tensor.</param>
+    /// <param name="p">Probability of zeroing an element, in [0, 1].</param>
+    /// <param name="training">Apply dropout; false returns the input unchanged.</param>
+    /// <param name="inplace">Overwrite <paramref name="input"/> and return it.</param>
+    /// <param name="generator">Source of the random mask; the default generator when null.</param>
+    /// <exception cref="ArgumentException"><paramref name="p"/> is outside [0, 1].</exception>
     public static Tensor Dropout(Tensor input, double p = 0.5, bool training = true, bool inplace = false, Generator? generator = null)
     {
         if (p < 0 || p > 1) throw new ArgumentException($"dropout: probability has to be between 0 and 1, but got {p}");
@@ -105,6 +137,9 @@ public static partial class Functional
     /// int64 class indices to one-hot rows (<c>F.one_hot</c>): a tensor of shape [..., numClasses] with a 1 at each
     /// index. numClasses = -1 takes max(index) + 1.
     /// </summary>
+    /// <param name="tensor">int64 class indices of any shape.</param>
+    /// <param name="numClasses">Length of each one-hot row; -1 takes max(index) + 1.</param>
+    /// <exception cref="ArgumentException">The tensor is not int64, or an index is negative or not below <paramref name="numClasses"/>.</exception>
     public static Tensor OneHot(Tensor tensor, int numClasses = -1)
     {
         if (tensor.DType != DType.Int64)

@@ -23,9 +23,16 @@ public abstract partial class Module
         => throw new InvalidOperationException($"{GetType().Name}: this module does not define Forward(Tensor); override it in the subclass");
 
     /// <summary>Adds or replaces a parameter under <paramref name="name"/> (<c>module.register_parameter</c>).</summary>
+    /// <param name="name">The attribute name: non-empty, without ".", not used by a buffer or child module.</param>
+    /// <param name="parameter">The parameter, or null to reserve the name (as PyTorch's <c>None</c>).</param>
+    /// <exception cref="ArgumentException">The name is empty, contains ".", or is taken by another kind of member.</exception>
     public void RegisterParameter(string name, Parameter? parameter) => Put(_parameters, CheckName(name, "parameter"), parameter);
 
     /// <summary>Adds or replaces a buffer: state that is saved but not trained, e.g. running means (<c>module.register_buffer</c>).</summary>
+    /// <param name="name">The attribute name: non-empty, without ".", not used by a parameter or child module.</param>
+    /// <param name="tensor">The buffer, or null to reserve the name.</param>
+    /// <param name="persistent">Whether <see cref="StateDict"/> includes it.</param>
+    /// <exception cref="ArgumentException">The name is empty, contains ".", or is taken by another kind of member.</exception>
     public void RegisterBuffer(string name, Tensor? tensor, bool persistent = true)
     {
         CheckName(name, "buffer");
@@ -35,6 +42,9 @@ public abstract partial class Module
     }
 
     /// <summary>Adds or replaces a child module (<c>module.register_module</c> / <c>add_module</c>).</summary>
+    /// <param name="name">The attribute name: non-empty, without ".", not used by a parameter or buffer.</param>
+    /// <param name="module">The child module.</param>
+    /// <exception cref="ArgumentException">The name is empty, contains ".", or is taken by another kind of member.</exception>
     public void RegisterModule(string name, Module module)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -103,6 +113,8 @@ public abstract partial class Module
     }
 
     /// <summary>Sets training mode on this module and its descendants (<c>module.train(mode)</c>).</summary>
+    /// <param name="mode">True for training mode, false for evaluation mode.</param>
+    /// <returns>This module, for chaining.</returns>
     public Module Train(bool mode = true)
     {
         foreach (var m in Modules()) m.Training = mode;
@@ -113,6 +125,7 @@ public abstract partial class Module
     public Module Eval() => Train(false);
 
     /// <summary>Clears the gradients of all parameters; to null by default, as PyTorch 2 does (<c>module.zero_grad(set_to_none)</c>).</summary>
+    /// <param name="setToNone">Set each gradient to null (the default) instead of filling it with zeros.</param>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var p in Parameters())
@@ -124,6 +137,8 @@ public abstract partial class Module
     }
 
     /// <summary>Calls <paramref name="fn"/> on every descendant and then on this module (<c>module.apply(fn)</c>), e.g. for custom initialisation.</summary>
+    /// <param name="fn">Called once per module, children first.</param>
+    /// <returns>This module, for chaining.</returns>
     public Module Apply(Action<Module> fn)
     {
         SyncFields();

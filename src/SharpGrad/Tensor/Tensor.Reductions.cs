@@ -16,24 +16,39 @@ public partial class Tensor
     public Tensor Sum() => Reduction(ReduceKind.Sum, AllDims(), false, "SumBackward0");
 
     /// <summary>Sum over one dimension (<c>tensor.sum(dim, keepdim)</c>).</summary>
+    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
+    /// <exception cref="ArgumentException">A dimension is out of range for this tensor; the message names it and the shape.</exception>
     public Tensor Sum(int dim, bool keepDim = false) => Sum([dim], keepDim);
 
     /// <summary>Sum over several dimensions (<c>tensor.sum(dims, keepdim)</c>).</summary>
+    /// <param name="dims">The dimensions to reduce; negative counts from the end.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
+    /// <exception cref="ArgumentException">A dimension is out of range for this tensor; the message names it and the shape.</exception>
     public Tensor Sum(int[] dims, bool keepDim = false) => Reduction(ReduceKind.Sum, NormalizeDims("sum", dims), keepDim, "SumBackward1");
 
     /// <summary>Mean of all elements (<c>tensor.mean()</c>); floating-point tensors only, as in PyTorch.</summary>
     public Tensor Mean() => MeanOver(AllDims(), false, "MeanBackward0");
 
     /// <summary>Mean over one dimension (<c>tensor.mean(dim, keepdim)</c>).</summary>
+    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
+    /// <exception cref="ArgumentException">The tensor is not floating point (call <see cref="Float"/> first), or the dimension is out of range.</exception>
     public Tensor Mean(int dim, bool keepDim = false) => Mean([dim], keepDim);
 
     /// <summary>Mean over several dimensions (<c>tensor.mean(dims, keepdim)</c>).</summary>
+    /// <param name="dims">The dimensions to reduce; negative counts from the end.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
+    /// <exception cref="ArgumentException">The tensor is not floating point (call <see cref="Float"/> first), or a dimension is out of range.</exception>
     public Tensor Mean(int[] dims, bool keepDim = false) => MeanOver(NormalizeDims("mean", dims), keepDim, "MeanBackward1");
 
     /// <summary>Product of all elements (<c>tensor.prod()</c>).</summary>
     public Tensor Prod() => ProdOver(AllDims(), false, "ProdBackward0");
 
     /// <summary>Product over one dimension (<c>tensor.prod(dim, keepdim)</c>).</summary>
+    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
+    /// <exception cref="ArgumentException">A dimension is out of range for this tensor; the message names it and the shape.</exception>
     public Tensor Prod(int dim, bool keepDim = false) => ProdOver(NormalizeDims("prod", [dim]), keepDim, "ProdBackward1");
 
     /// <summary>Largest element; gradient shared evenly among ties (<c>tensor.max()</c>).</summary>
@@ -43,27 +58,43 @@ public partial class Tensor
     public Tensor Min() => Extreme(ReduceKind.Min, "min", "MinBackward1");
 
     /// <summary>Largest values along a dimension and their indices (<c>tensor.max(dim, keepdim)</c>).</summary>
+    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
+    /// <exception cref="ArgumentException">A dimension is out of range for this tensor; the message names it and the shape.</exception>
     public ValuesIndices Max(int dim, bool keepDim = false) => ExtremeAlong(ReduceKind.Max, "max", dim, keepDim, "MaxBackward0");
 
     /// <summary>Smallest values along a dimension and their indices (<c>tensor.min(dim, keepdim)</c>).</summary>
+    /// <param name="dim">The dimension to reduce; negative counts from the end.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
+    /// <exception cref="ArgumentException">A dimension is out of range for this tensor; the message names it and the shape.</exception>
     public ValuesIndices Min(int dim, bool keepDim = false) => ExtremeAlong(ReduceKind.Min, "min", dim, keepDim, "MinBackward0");
 
     /// <summary>Element-wise maximum with another tensor (<c>torch.max(a, b)</c>).</summary>
+    /// <param name="other">A tensor that broadcasts with this one.</param>
     public Tensor Max(Tensor other) => Maximum(other);
 
     /// <summary>Element-wise minimum with another tensor (<c>torch.min(a, b)</c>).</summary>
+    /// <param name="other">A tensor that broadcasts with this one.</param>
     public Tensor Min(Tensor other) => Minimum(other);
 
     /// <summary>Element-wise maximum (<c>torch.max(a, b)</c>).</summary>
+    /// <param name="a">The first tensor.</param>
+    /// <param name="b">A tensor that broadcasts with <paramref name="a"/>.</param>
     public static Tensor Max(Tensor a, Tensor b) => a.Maximum(b);
 
     /// <summary>Element-wise minimum (<c>torch.min(a, b)</c>).</summary>
+    /// <param name="a">The first tensor.</param>
+    /// <param name="b">A tensor that broadcasts with <paramref name="a"/>.</param>
     public static Tensor Min(Tensor a, Tensor b) => a.Minimum(b);
 
     /// <summary>Index of the largest element, of the flattened tensor when <paramref name="dim"/> is null (<c>tensor.argmax</c>).</summary>
+    /// <param name="dim">The dimension to search along; null searches the flattened tensor.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
     public Tensor Argmax(int? dim = null, bool keepDim = false) => ArgExtreme(true, dim, keepDim);
 
     /// <summary>Index of the smallest element, of the flattened tensor when <paramref name="dim"/> is null (<c>tensor.argmin</c>).</summary>
+    /// <param name="dim">The dimension to search along; null searches the flattened tensor.</param>
+    /// <param name="keepDim">Keep the reduced dimensions with size 1, so that the result broadcasts against the input.</param>
     public Tensor Argmin(int? dim = null, bool keepDim = false) => ArgExtreme(false, dim, keepDim);
 
     /// <summary>Variance with Bessel's correction unless <paramref name="unbiased"/> is false (<c>tensor.var</c>).</summary>

@@ -22,6 +22,7 @@ public partial class Tensor
         Storage = storage;
         Layout = layout;
         _dtype = storage.DType;
+        if (OpTrace.IsTracing) OpTrace.OnCreated(this);
     }
 
     /// <summary>The buffer this tensor views (<c>tensor.untyped_storage()</c>).</summary>
@@ -262,5 +263,9 @@ public partial class Tensor
     /// <summary>A view of this tensor's storage with another layout, outside autograd.</summary>
     internal Tensor WithLayout(Layout layout) => new(Storage, layout);
 
-    internal void BumpVersion() => Storage.Version++;
+    internal void BumpVersion()
+    {
+        Storage.Version++;
+        if (OpTrace.IsTracing) OpTrace.OnMutated(this);
+    }
 }

@@ -81,6 +81,21 @@ public class OnnxExportTests
         => ExportAndCompare(new AvgPool2d(kernel, stride, padding, ceil, countIncludePad), Input(2, 3, 9, 8));
 
     [Fact]
+    public void Pooling_OnOneImage()
+    {
+        ExportAndCompare(new MaxPool2d(2), Input(3, 8, 8));
+        ExportAndCompare(new AvgPool2d(3, 2, 1), Input(3, 8, 8));
+    }
+
+    [Fact]
+    public void ElementwiseUnaryOps_AndMm()
+    {
+        Tensor.ManualSeed(10);
+        var w = Tensor.Randn(4, 3);
+        ExportAndCompare(new Lambda(x => (x.Sin() + x.Cos() * x.Sign() - x.Neg().Tanh()).Mm(w)), Input(5, 4));
+    }
+
+    [Fact]
     public void Activations()
     {
         foreach (var m in new Module[] { new ReLU(), new LeakyReLU(0.2), new Sigmoid(), new Tanh(), new Softmax(1), new LogSoftmax(1), new LogSoftmax(-1), new Softmax(0) })
@@ -249,6 +264,29 @@ public class OnnxExportTests
         Assert.Throws<ArgumentException>(() => Onnx.ExportToBytes(net, [x], t => [net.Forward(t[0])], dynamicAxes: new() { ["input"] = new() { [2] = "b" } }));
         var e = Assert.Throws<OnnxExportException>(() => Onnx.ExportToBytes(net, [x], t => [net.Weight]));
         Assert.Contains("does not depend on the inputs", e.Message);
+    }
+
+    /// <summary>docs/onnx.md's ONNX Runtime example, as written there (only the file name differs).</summary>
+    [Fact]
+    public void DocsExample_RunsAsWritten()
+    {
+        var dir = Directory.CreateTempSubdirectory("sharpgrad-onnx-");
+        try
+        {
+            Tensor.ManualSeed(13);
+            var net = new Sequential(new Flatten(), new Linear(784, 10));
+            string path = Path.Combine(dir.FullName, "model.onnx");
+            Onnx.Export(net, Tensor.Randn(1, 1, 28, 28), path, dynamicAxes: new() { ["input"] = new() { [0] = "batch" }, ["output"] = new() { [0] = "batch" } });
+
+            using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+            var images = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(new float[64 * 28 * 28], [64, 1, 28, 28]);
+            using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("input", images)]);
+            var logits = results[0].AsTensor<float>();
+            int digit = Enumerable.Range(0, 10).MaxBy(c => logits[0, c]);
+            Assert.Equal(net.Forward(Tensor.Zeros(1, 1, 28, 28)).Argmax(1).Item<long>(), digit);
+            Assert.Equal([64, 10], logits.Dimensions.ToArray());
+        }
+        finally { dir.Delete(true); }
     }
 
     [Fact]

@@ -32,6 +32,7 @@ public partial class Tensor
     public Tensor ReshapeAs(Tensor other) => Reshape(other.Layout.Sizes);
 
     /// <summary>A view with other sizes when possible, otherwise a contiguous copy (<c>tensor.reshape</c>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Reshape(params int[] shape)
     {
         var trace = OpTrace.Enter();

@@ -17,7 +17,7 @@ internal sealed class OnnxGraphBuilder(OnnxModel model)
     [
         "linear", "conv2d", "max_pool2d", "avg_pool2d", "batch_norm", "relu", "leaky_relu", "sigmoid", "tanh", "softmax",
         "log_softmax", "add", "sub", "mul", "div", "pow", "matmul", "maximum", "minimum", "neg", "abs", "exp", "log", "sqrt",
-        "sin", "cos", "sign", "reshape", "flatten", "unsqueeze", "squeeze", "permute",
+        "sin", "cos", "sign", "reshape", "flatten", "unsqueeze", "squeeze", "permute", "clone", "detach",
     ];
 
     /// <summary>Declares a graph input: its traced value keeps the user's name.</summary>
@@ -117,6 +117,7 @@ internal sealed class OnnxGraphBuilder(OnnxModel model)
             }
             case "unsqueeze": Output(Node("Unsqueeze", [Input(x[0]!), Ints(Attr<int[]>("dims"))])); break;
             case "squeeze": Output(Node("Squeeze", [Input(x[0]!), Ints(Attr<int[]>("dims"))])); break;
+            case "clone" or "detach": Output(Node("Identity", [Input(x[0]!)])); break;
             case "permute": Output(Node("Transpose", [Input(x[0]!)], ("perm", Attr<int[]>("order")))); break;
             default:
                 throw new OnnxExportException(op.Op, op.ModulePath,

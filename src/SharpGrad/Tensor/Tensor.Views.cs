@@ -228,8 +228,10 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Clone()
     {
+        var trace = OpTrace.Enter();
         var y = AllocForOverwrite(Layout.Sizes, DType);
         Kernels.Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
+        if (trace.Exit()) OpTrace.Record("clone", y, [this]);
         return NeedsGrad(this) ? Record(y, new PassBackward("CloneBackward0"), this) : y;
     }
 

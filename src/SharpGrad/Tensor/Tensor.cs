@@ -108,7 +108,13 @@ public partial class Tensor
     }
 
     /// <summary>A tensor sharing this one's storage, outside the graph (<c>tensor.detach()</c>).</summary>
-    public Tensor Detach() => new(Storage, Layout);
+    public Tensor Detach()
+    {
+        var trace = OpTrace.Enter();
+        var y = new Tensor(Storage, Layout);
+        if (trace.Exit()) OpTrace.Record("detach", y, [this]);
+        return y;
+    }
 
     /// <summary>
     /// The same data outside autograd (<c>tensor.data</c>): reading gives a detached view; assigning

@@ -109,6 +109,7 @@ public class OnnxExportTests
         ExportAndCompare(new Flatten(1, 2), Input(2, 3, 4, 5));
         ExportAndCompare(new Lambda(x => x.View(-1, 20).T.Unsqueeze(0).Squeeze(0).Transpose(0, 1).Reshape(6, 2, 10)), Input(2, 3, 4, 5));
         ExportAndCompare(new Lambda(x => x.Unsqueeze(2).Squeeze().Permute(1, 0, 2)), Input(3, 4, 5));
+        ExportAndCompare(new Lambda(x => x.T.Contiguous().View(-1).Detach().Clone()), Input(3, 4));
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed class OnnxTracer : ITensorOpRecorder
     private readonly HashSet<object> _valueStorages = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, (string Op, string ModulePath)> _unrecorded = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<Tensor, TracedInput> _constants = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Tensor, (string Op, string ModulePath)> _overwritten = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Starts a trace of <paramref name="root"/>'s forward pass.</summary>
     public OnnxTracer(Module root)
@@ -64,6 +65,28 @@ internal sealed class OnnxTracer : ITensorOpRecorder
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// The target's value becomes the op's output. Other traced tensors on the same storage (views of the target, or the
+    /// tensor it views) now hold changed elements that the graph has no value for: using one later is an error.
+    /// </remarks>
+    public void InPlaceOp(string op, Tensor target, (string Name, object Value)[] attributes)
+    {
+        if (!_values.TryGetValue(target, out var before))
+        {
+            if (_weightStorages.Contains(target.Storage)) Mutated(target);
+            return; // a tensor the graph does not use: nothing to record
+        }
+        string path = CallSite.CurrentModulePath(_root);
+        foreach (var other in _values.Keys.Where(t => !ReferenceEquals(t, target) && ReferenceEquals(t.Storage, target.Storage)).ToList())
+        {
+            _values.Remove(other);
+            _overwritten[other] = ($"{op} (in place)", path);
+        }
+        var value = AddValue(target, $"%{Ops.Count}");
+        Ops.Add(new TracedOp(op, value.Name, target.DType, target.Shape, [before], attributes, path));
+    }
+
+    /// <inheritdoc/>
     public void Created(Tensor tensor)
     {
         if (!CallSite.IsFactoryCall()) _unrecorded[tensor] = CallSite.Current(_root);
@@ -87,6 +110,10 @@ internal sealed class OnnxTracer : ITensorOpRecorder
     {
         if (_values.TryGetValue(t, out var value)) return value;
         if (_weights.TryGetValue(t, out var name)) return new TracedInput(name, t.DType, t.Shape, t, false);
+        if (_overwritten.TryGetValue(t, out var writer))
+            throw new OnnxExportException(writer.Op, writer.ModulePath,
+                $"onnx export: {writer.Op} {OnnxExportException.Where(writer.ModulePath)} changed a tensor that shares its storage with an input of {op}; " +
+                "the ONNX graph has no value for that: use the out-of-place op (inplace: false)");
         if (_unrecorded.TryGetValue(t, out var origin))
             throw new OnnxExportException(origin.Op, origin.ModulePath,
                 $"onnx export: {origin.Op} {OnnxExportException.Where(origin.ModulePath)} has no ONNX mapping (its result feeds {op}); " +

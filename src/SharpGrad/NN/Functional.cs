@@ -28,13 +28,25 @@ public static partial class Functional
     }
 
     /// <summary>max(x, 0) (<c>F.relu</c>); with <paramref name="inplace"/> the input is overwritten.</summary>
-    public static Tensor Relu(Tensor input, bool inplace = false) => inplace ? input.Clamp_(min: 0) : input.Relu();
+    public static Tensor Relu(Tensor input, bool inplace = false)
+    {
+        if (!inplace) return input.Relu();
+        var trace = OpTrace.Enter();
+        input.Clamp_(min: 0);
+        if (trace.Exit()) OpTrace.RecordInPlace("relu", input);
+        return input;
+    }
 
     /// <summary>x for x &gt; 0, negativeSlope * x otherwise (<c>F.leaky_relu</c>).</summary>
     public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01, bool inplace = false)
     {
-        if (inplace) return input.Copy_(Tensor.Where(input.Gt(0.0), input, input * negativeSlope));
         var trace = OpTrace.Enter();
+        if (inplace)
+        {
+            input.Copy_(Tensor.Where(input.Gt(0.0), input, input * negativeSlope));
+            if (trace.Exit()) OpTrace.RecordInPlace("leaky_relu", input, ("negative_slope", negativeSlope));
+            return input;
+        }
         var y = Named(Tensor.Where(input.Gt(0.0), input, input * negativeSlope), "LeakyReluBackward0");
         if (trace.Exit()) OpTrace.Record("leaky_relu", y, [input], ("negative_slope", negativeSlope));
         return y;

@@ -11,6 +11,9 @@ internal interface ITensorOpRecorder
     /// <summary>An op that exporters understand ran: <paramref name="output"/> = <paramref name="op"/>(<paramref name="inputs"/>; <paramref name="attributes"/>).</summary>
     void Op(string op, Tensor output, Tensor?[] inputs, (string Name, object Value)[] attributes);
 
+    /// <summary>An op that exporters understand overwrote <paramref name="target"/> with <paramref name="op"/>(<paramref name="target"/>; <paramref name="attributes"/>).</summary>
+    void InPlaceOp(string op, Tensor target, (string Name, object Value)[] attributes);
+
     /// <summary>A tensor was created outside every traced op: by an op that is not traced, or by a factory.</summary>
     void Created(Tensor tensor);
 
@@ -58,6 +61,10 @@ internal static class OpTrace
     /// <summary>Reports an op; call only when <see cref="Scope.Exit"/> returned true.</summary>
     internal static void Record(string op, Tensor output, Tensor?[] inputs, params (string Name, object Value)[] attributes)
         => t_recorder?.Op(op, output, inputs, attributes);
+
+    /// <summary>Reports an in-place op (<c>F.relu(x, inplace=True)</c>); call only when <see cref="Scope.Exit"/> returned true.</summary>
+    internal static void RecordInPlace(string op, Tensor target, params (string Name, object Value)[] attributes)
+        => t_recorder?.InPlaceOp(op, target, attributes);
 
     /// <summary>Reports a tensor created outside every traced op.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

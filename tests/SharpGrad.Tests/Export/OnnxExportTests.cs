@@ -247,12 +247,33 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void InPlaceReluAndLeakyRelu_Export()
+    {
+        Tensor.ManualSeed(14);
+        ExportAndCompare(new Sequential(new Linear(4, 4), new ReLU(inplace: true), new Linear(4, 4), new LeakyReLU(0.1, inplace: true)), Input(3, 4));
+        ExportAndCompare(new Lambda(x => F.Relu(x * 1.0, inplace: true) + 1.0), Input(3, 4));
+        ExportAndCompare(new Sequential(new ReLU(inplace: true), new Linear(4, 4)), Input(3, 4)); // on the graph input itself
+    }
+
+    [Fact]
     public void InPlaceOpOnATracedTensor_IsRefused()
     {
-        var net = new Sequential(new Linear(4, 4), new ReLU(inplace: true));
+        var net = new Sequential(new Linear(4, 4), new Lambda(x => x.Mul_(2.0)));
         var e = Assert.Throws<OnnxExportException>(() => Onnx.ExportToBytes(net, [Input(2, 4)], x => [net.Forward(x[0])]));
         Assert.Equal("1", e.ModulePath);
+        Assert.Equal("Tensor.Mul_", e.Op);
         Assert.Contains("in place", e.Message);
+
+        // A view whose storage an in-place ReLU changed behind it.
+        var stale = new Lambda(x =>
+        {
+            var y = x * 1.0;
+            var view = y.View(8);
+            F.Relu(y, inplace: true);
+            return view + 1.0;
+        });
+        e = Assert.Throws<OnnxExportException>(() => Onnx.ExportToBytes(stale, [Input(2, 4)], x => [stale.Forward(x[0])]));
+        Assert.Equal("relu (in place)", e.Op);
     }
 
     [Fact]

@@ -71,12 +71,21 @@ internal sealed class OnnxGraphBuilder(OnnxModel model)
                 break;
             case "max_pool2d":
                 Batched(x[0]!, input => Node("MaxPool", [input], ("kernel_shape", Attr<int[]>("kernel")), ("strides", Attr<int[]>("stride")),
-                    ("pads", Pads()), ("dilations", Attr<int[]>("dilation")), ("ceil_mode", Attr<bool>("ceil_mode") ? 1 : 0)));
+                    ("pads", PoolPads(x[0]!, Attr<int[]>("dilation"))), ("dilations", Attr<int[]>("dilation"))));
                 break;
             case "avg_pool2d":
+            {
+                // Padding counted in the divisor stops at the padded input in PyTorch, so ceil mode cannot become extra
+                // end padding there: ONNX's own ceil mode is used, where its output size agrees with PyTorch's.
+                bool includePad = Attr<bool>("count_include_pad"), ceil = Attr<bool>("ceil_mode") && includePad;
+                if (ceil && !OnnxCeilSizesMatch(x[0]!))
+                    throw new OnnxExportException(op.Op, op.ModulePath,
+                        $"onnx export: avg_pool2d {OnnxExportException.Where(op.ModulePath)} with ceil_mode and count_include_pad on input " +
+                        $"{Core.Shape.Format(x[0]!.Sizes)} drops a last window that ONNX's AveragePool keeps; use count_include_pad: false or ceil_mode: false");
                 Batched(x[0]!, input => Node("AveragePool", [input], ("kernel_shape", Attr<int[]>("kernel")), ("strides", Attr<int[]>("stride")),
-                    ("pads", Pads()), ("ceil_mode", Attr<bool>("ceil_mode") ? 1 : 0), ("count_include_pad", Attr<bool>("count_include_pad") ? 1 : 0)));
+                    ("pads", ceil ? Pads() : PoolPads(x[0]!, [1, 1])), ("ceil_mode", ceil ? 1 : 0), ("count_include_pad", includePad ? 1 : 0)));
                 break;
+            }
             case "batch_norm":
             {
                 int channels = x[0]!.Sizes[1];
@@ -142,6 +151,34 @@ internal sealed class OnnxGraphBuilder(OnnxModel model)
         if (x.Sizes.Length == 4) { Output(op(Input(x))); return; }
         var batched = Node("Unsqueeze", [Input(x), Ints([0])]);
         Output(Node("Squeeze", [op(batched), Ints([0])]));
+    }
+
+    /// <summary>
+    /// Pads that give PyTorch's pooled sizes with ONNX's floor rounding: ceil mode's extra window becomes extra end padding
+    /// (max pooling pads with -inf, and average pooling without count_include_pad does not count it), and a last window
+    /// that PyTorch drops because it would start in the right padding is not produced.
+    /// </summary>
+    private int[] PoolPads(TracedInput x, int[] dilation)
+    {
+        var (k, s, p) = (Attr<int[]>("kernel"), Attr<int[]>("stride"), Attr<int[]>("padding"));
+        var end = new int[2];
+        for (int a = 0; a < 2; a++)
+        {
+            int length = x.Sizes[^(2 - a)], outSize = _op.OutputSizes[^(2 - a)];
+            end[a] = Math.Max(p[a], (outSize - 1) * s[a] + dilation[a] * (k[a] - 1) + 1 - length - p[a]);
+        }
+        return [p[0], p[1], end[0], end[1]];
+    }
+
+    private bool OnnxCeilSizesMatch(TracedInput x)
+    {
+        var (k, s, p) = (Attr<int[]>("kernel"), Attr<int[]>("stride"), Attr<int[]>("padding"));
+        for (int a = 0; a < 2; a++)
+        {
+            int span = x.Sizes[^(2 - a)] + 2 * p[a] - k[a];
+            if ((span + s[a] - 1) / s[a] + 1 != _op.OutputSizes[^(2 - a)]) return false;
+        }
+        return true;
     }
 
     private int[] Pads()

@@ -69,6 +69,8 @@ public class OnnxExportTests
     [InlineData(3, 2, 1, 1, false)]
     [InlineData(3, 2, 1, 2, false)]
     [InlineData(3, 2, 0, 1, true)]
+    [InlineData(3, 2, 1, 1, true)]
+    [InlineData(2, 3, 1, 1, true)]
     public void MaxPool2d(int kernel, int? stride, int padding, int dilation, bool ceil)
         => ExportAndCompare(new MaxPool2d(kernel, stride, padding, dilation, ceil), Input(2, 3, 9, 8));
 
@@ -77,8 +79,20 @@ public class OnnxExportTests
     [InlineData(3, 2, 1, false, true)]
     [InlineData(3, 2, 1, false, false)]
     [InlineData(3, 2, 0, true, true)]
+    [InlineData(3, 2, 1, true, true)]
+    [InlineData(3, 2, 1, true, false)]
+    [InlineData(2, 3, 1, true, false)]
     public void AvgPool2d(int kernel, int? stride, int padding, bool ceil, bool countIncludePad)
         => ExportAndCompare(new AvgPool2d(kernel, stride, padding, ceil, countIncludePad), Input(2, 3, 9, 8));
+
+    [Fact]
+    public void AvgPool2d_CeilModeWindowThatPyTorchDrops_IsRefusedWithCountIncludePad()
+    {
+        var pool = new Sequential(new ReLU(), new AvgPool2d(2, 3, 1, ceilMode: true));
+        var e = Assert.Throws<OnnxExportException>(() => Onnx.ExportToBytes(pool, [Input(2, 3, 9, 8)], x => [pool.Forward(x[0])]));
+        Assert.Equal("avg_pool2d", e.Op);
+        Assert.Equal("1", e.ModulePath);
+    }
 
     [Fact]
     public void Pooling_OnOneImage()

@@ -163,9 +163,9 @@ public static class Onnx
 
     private static void CheckDynamicAxes(Dictionary<string, Dictionary<int, string>>? dynamicAxes, string[] inNames, Tensor[] inputs, string[] outNames, Tensor[] outputs)
     {
-        if (dynamicAxes is null) return;
         if (inNames.Intersect(outNames).Any())
             throw new ArgumentException($"onnx export: input and output names overlap: {string.Join(", ", inNames.Intersect(outNames))}", "outputNames");
+        if (dynamicAxes is null) return;
         foreach (var (name, axes) in dynamicAxes)
         {
             int i = Array.IndexOf(inNames, name), o = Array.IndexOf(outNames, name);

@@ -296,6 +296,7 @@ public class OnnxExportTests
         var net = new Linear(2, 2);
         var x = Input(1, 2);
         Assert.Throws<ArgumentException>(() => Onnx.ExportToBytes(net, [x], t => [net.Forward(t[0])], inputNames: ["a", "b"]));
+        Assert.Throws<ArgumentException>(() => Onnx.ExportToBytes(net, [x], t => [net.Forward(t[0])], inputNames: ["x"], outputNames: ["x"]));
         Assert.Throws<ArgumentException>(() => Onnx.ExportToBytes(net, [x], t => [net.Forward(t[0])], dynamicAxes: new() { ["nope"] = new() { [0] = "b" } }));
         Assert.Throws<ArgumentException>(() => Onnx.ExportToBytes(net, [x], t => [net.Forward(t[0])], dynamicAxes: new() { ["input"] = new() { [2] = "b" } }));
         var e = Assert.Throws<OnnxExportException>(() => Onnx.ExportToBytes(net, [x], t => [net.Weight]));

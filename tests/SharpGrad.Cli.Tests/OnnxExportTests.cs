@@ -63,4 +63,20 @@ public sealed class OnnxExportTests
         var predicted = Tensor.From(logits.Values).View(count, 10).Argmax(1);
         Assert.Equal(correct, predicted.Eq(y).Sum().Item<long>());
     }
+
+    [Fact]
+    public void MnistCommand_ExportOnnxWithoutAFileName_IsAUsageError()
+    {
+        var r = CliRunner.Run(["mnist", "--epochs", "1", "--quiet", "--export-onnx", "onnx/"]);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--export-onnx", r.Error);
+    }
+
+    [Fact]
+    public void MnistCommand_ExportOnnxIntoASubfolder_CreatesIt()
+    {
+        var r = CliRunner.Run(["mnist", "--epochs", "1", "--limit-train", "64", "--limit-test", "64", "--quiet", "--export-onnx", "onnx/digits.onnx"]);
+        Assert.True(r.ExitCode == 0, r.Error + r.Output);
+        Assert.True(new FileInfo(r.File("onnx/digits.onnx")).Length > 0);
+    }
 }

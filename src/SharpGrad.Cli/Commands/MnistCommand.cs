@@ -91,6 +91,8 @@ internal static class MnistCommand
                 LogInterval = parse.GetValue(logInterval),
                 ExportOnnx = parse.GetValue(exportOnnx),
             };
+            if (settings.ExportOnnx is { } onnx && (string.IsNullOrWhiteSpace(Path.GetFileName(onnx)) || Directory.Exists(onnx)))
+                throw new UsageException($"--export-onnx: expected a file name such as model.onnx, got '{onnx}'");
             var clock = Stopwatch.StartNew();
             var mnistData = MnistData.Load(settings); // before the run folder exists: a missing data folder leaves nothing behind
             var run = common.Begin(parse, "mnist");
@@ -130,11 +132,12 @@ internal static class MnistCommand
         if (settings.ExportOnnx is { } onnxFile)
         {
             string onnxPath = Path.IsPathRooted(onnxFile) ? onnxFile : run.PathOf(onnxFile);
+            Directory.CreateDirectory(Path.GetDirectoryName(onnxPath)!);
             Export.Onnx.Export(net, data.Test.GetBatch([0])[0], onnxPath,
                 dynamicAxes: new() { ["input"] = new() { [0] = "batch" }, ["output"] = new() { [0] = "batch" } });
-            run.Log($"{onnxFile}: the model in ONNX (input [batch, 1, 28, 28]" +
-                (data.Mean == 0 && data.Std == 1 ? "" : string.Create(inv, $", normalised (x - {data.Mean:G4}) / {data.Std:G4}")) +
-                (MnistModels.OutputsLogProbabilities(settings.Model) ? ", output log-probabilities" : ", output logits") + ")");
+            run.Log($"{onnxFile}: the model in ONNX (input 'input' [batch, 1, 28, 28] of pixel / 255" +
+                (data.Mean == 0 && data.Std == 1 ? "" : string.Create(inv, $", normalised as (v - {data.Mean:G4}) / {data.Std:G4}")) +
+                (MnistModels.OutputsLogProbabilities(settings.Model) ? "; output 'output' [batch, 10] log-probabilities)" : "; output 'output' [batch, 10] logits)"));
         }
         var matrix = MnistReport.Write(run, settings, data, result);
         bool digits = data.ClassNames.Select((name, i) => name == i.ToString(inv)).All(same => same);

@@ -310,6 +310,7 @@ public class OnnxExportTests
         var dir = Directory.CreateTempSubdirectory("sharpgrad-onnx-");
         try
         {
+            EnsureEnvironment();
             Tensor.ManualSeed(13);
             var net = new Sequential(new Flatten(), new Linear(784, 10));
             string path = Path.Combine(dir.FullName, "model.onnx");
@@ -324,6 +325,21 @@ public class OnnxExportTests
             Assert.Equal([64, 10], logits.Dimensions.ToArray());
         }
         finally { dir.Delete(true); }
+    }
+
+    /// <summary>The warning check can fail: a model with an initializer no node uses makes ONNX Runtime's loader warn.</summary>
+    [Fact]
+    public void RuntimeCheck_CatchesLoaderWarnings()
+    {
+        var model = new OnnxModel();
+        model.Inputs.Add(new OnnxValueInfo("input", DType.Float32, [2], null));
+        model.Outputs.Add(new OnnxValueInfo("output", DType.Float32, [2], null));
+        model.Nodes.Add(new OnnxNode("Relu", "/Relu", ["input"], ["output"], []));
+        var x = Tensor.From(new[] { -1f, 2f });
+        AssertClose(x.Relu(), Run(model.ToBytes(), ("input", x))[0]);
+        model.Initializers.Add(("unused", Tensor.Ones(3)));
+        var e = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => Run(model.ToBytes(), ("input", x)));
+        Assert.Contains("unused", e.Message);
     }
 
     [Fact]

@@ -13,7 +13,8 @@ internal static class OnnxRuntimeCheck
 
     static OnnxRuntimeCheck()
     {
-        if (OrtEnv.IsCreated) return;
+        if (OrtEnv.IsCreated)
+            throw new InvalidOperationException("ONNX Runtime's environment was created before the warning logger: call OnnxRuntimeCheck.EnsureEnvironment() first");
         var options = new EnvironmentCreationOptions
         {
             logId = "sharpgrad-tests",
@@ -22,6 +23,9 @@ internal static class OnnxRuntimeCheck
         };
         OrtEnv.CreateInstanceWithOptions(ref options);
     }
+
+    /// <summary>Creates ONNX Runtime's environment with the logger that <see cref="Run"/> reads (any session made later logs there).</summary>
+    public static void EnsureEnvironment() { }
 
     private static void Log(IntPtr param, OrtLoggingLevel severity, string category, string logId, string codeLocation, string message)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SharpGrad.Cli.Commands.Fit;
 using SharpGrad.Cli.Commands.Mnist;
+using SharpGrad.Cli.Commands.Sine;
 using SharpGrad.Tests.Export;
 using SharpGrad.Vision;
 using SharpGrad.Vision.Transforms;
@@ -40,6 +41,15 @@ public sealed class OnnxExportTests
         Tensor.ManualSeed(12);
         var net = new Net(1, 10, 1);
         OnnxRuntimeCheck.ExportAndCompare(net, Tensor.Linspace(-1, 1, 1).Unsqueeze(1), Tensor.Linspace(-1, 1, 100).Unsqueeze(1), BatchAxis);
+    }
+
+    [Fact]
+    public void SineLiner_LinearThenFlatten01_MatchesOnnxRuntime()
+    {
+        Tensor.ManualSeed(15);
+        var x = Tensor.Linspace(-Math.PI, Math.PI, 2000).Unsqueeze(-1);
+        var features = x.Pow(Tensor.From(new[] { 1f, 2f, 3f }));
+        OnnxRuntimeCheck.ExportAndCompare(new Liner(), features[..1], features, BatchAxis);
     }
 
     [Theory]

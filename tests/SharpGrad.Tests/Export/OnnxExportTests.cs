@@ -112,7 +112,8 @@ public class OnnxExportTests
     [Fact]
     public void Activations()
     {
-        foreach (var m in new Module[] { new ReLU(), new LeakyReLU(0.2), new Sigmoid(), new Tanh(), new Softmax(1), new LogSoftmax(1), new LogSoftmax(-1), new Softmax(0) })
+        foreach (var m in new Module[] { new ReLU(), new LeakyReLU(0.2), new Sigmoid(), new Tanh(), new Softmax(1), new LogSoftmax(1), new LogSoftmax(-1), new Softmax(0),
+                     new Hardtanh(-0.5, 2.0), new Lambda(x => x.Clamp(-1, 1) + x.ClampMin(0.5) * x.ClampMax(0)) })
             ExportAndCompare(m, Input(3, 7) * 3.0);
     }
 

@@ -82,8 +82,8 @@ internal static class CallSite
         }
         var current = root;
         string path = "";
+        // Frames above the root's own Forward (or all of them, when a forward delegate calls submodules directly).
         int start = forwardTypes.FindIndex(t => t.IsInstanceOfType(root));
-        if (start < 0) return path;
         foreach (var type in forwardTypes.Skip(start + 1))
         {
             var children = current.NamedChildren().Where(c => type.IsInstanceOfType(c.Module)).ToList();

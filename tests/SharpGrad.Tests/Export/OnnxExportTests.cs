@@ -242,6 +242,10 @@ public class OnnxExportTests
         Assert.Equal("2.1", e.ModulePath);
         Assert.Contains("log2 in module '2.1' has no ONNX mapping", e.Message);
 
+        // A forward delegate that calls a submodule directly: the path is still relative to the exported module.
+        e = Assert.Throws<OnnxExportException>(() => Onnx.ExportToBytes(net, [Input(2, 4)], x => [((Sequential)net[2])[1].Forward(x[0])]));
+        Assert.Equal("2.1", e.ModulePath);
+
         var net2 = new Sequential(new ReLU(), new SumBlock(), new SumBlock());
         e = Assert.Throws<OnnxExportException>(() => Onnx.ExportToBytes(net2, [Input(2, 4)], x => [net2.Forward(x[0])]));
         Assert.Equal("Tensor.Sum", e.Op);

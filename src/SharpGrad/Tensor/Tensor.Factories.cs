@@ -12,12 +12,18 @@ public partial class Tensor
     public static Generator DefaultGenerator => s_defaultGenerator;
 
     /// <summary>Reseeds the default generator (<c>torch.manual_seed</c>).</summary>
+    /// <param name="seed">Any integer; the same seed gives the same random numbers on every run and thread count.</param>
+    /// <returns>The default generator.</returns>
     public static Generator ManualSeed(long seed)
     {
         lock (s_defaultGenerator) return s_defaultGenerator.ManualSeed(unchecked((ulong)seed));
     }
 
     /// <summary>A tensor holding a copy of a .NET array of any rank (<c>torch.tensor(data)</c>). int and long give int64, float float32, double float64 unless <paramref name="dtype"/> says otherwise.</summary>
+    /// <param name="data">A rectangular array of float, double, int, long or bool, of any rank.</param>
+    /// <param name="dtype">The element type; by default from the array's element type.</param>
+    /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <exception cref="ArgumentException">The element type is not supported or cannot be converted to <paramref name="dtype"/>.</exception>
     public static Tensor From(Array data, DType? dtype = null, bool requiresGrad = false)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -66,6 +72,10 @@ public partial class Tensor
     public static Tensor Zeros(params int[] size) => Zeros(size, DType.Float32);
 
     /// <summary>Tensor of zeros (<c>torch.zeros</c>).</summary>
+    /// <param name="size">The shape; every size non-negative.</param>
+    /// <param name="dtype">The element type.</param>
+    /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
     public static Tensor Zeros(int[] size, DType dtype = DType.Float32, bool requiresGrad = false)
     {
         var t = Alloc(CheckSize("zeros", size), dtype);
@@ -76,6 +86,10 @@ public partial class Tensor
     public static Tensor Ones(params int[] size) => Ones(size, DType.Float32);
 
     /// <summary>Tensor of ones (<c>torch.ones</c>).</summary>
+    /// <param name="size">The shape; every size non-negative.</param>
+    /// <param name="dtype">The element type.</param>
+    /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
     public static Tensor Ones(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Full(CheckSize("ones", size), 1, dtype, requiresGrad);
 
     /// <summary>Tensor filled with one value (<c>torch.full</c>).</summary>
@@ -116,6 +130,12 @@ public partial class Tensor
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end, both included (<c>torch.linspace</c>).</summary>
+    /// <param name="start">The first value.</param>
+    /// <param name="end">The last value.</param>
+    /// <param name="steps">How many values; at least 0.</param>
+    /// <param name="dtype">The element type.</param>
+    /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <exception cref="ArgumentException"><paramref name="steps"/> is negative.</exception>
     public static Tensor Linspace(double start, double end, int steps, DType dtype = DType.Float32, bool requiresGrad = false)
     {
         if (steps < 0) throw new ArgumentException($"linspace: number of steps must be non-negative, got {steps}");
@@ -142,6 +162,11 @@ public partial class Tensor
     public static Tensor Rand(params int[] size) => Rand(size, null);
 
     /// <summary>Uniform samples in [0, 1) (<c>torch.rand</c>).</summary>
+    /// <param name="size">The shape; every size non-negative.</param>
+    /// <param name="generator">Source of the random numbers; the default generator (seeded by <see cref="ManualSeed"/>) when null.</param>
+    /// <param name="dtype">float32 or float64.</param>
+    /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
     public static Tensor Rand(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
         => Zeros(CheckSize("rand", size), RequireFloat("rand", dtype)).Uniform_(0, 1, generator).RequiresGrad_(requiresGrad);
 
@@ -149,14 +174,31 @@ public partial class Tensor
     public static Tensor Randn(params int[] size) => Randn(size, null);
 
     /// <summary>Standard normal samples (<c>torch.randn</c>).</summary>
+    /// <param name="size">The shape; every size non-negative.</param>
+    /// <param name="generator">Source of the random numbers; the default generator (seeded by <see cref="ManualSeed"/>) when null.</param>
+    /// <param name="dtype">float32 or float64.</param>
+    /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
     public static Tensor Randn(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
         => Zeros(CheckSize("randn", size), RequireFloat("randn", dtype)).Normal_(0, 1, generator).RequiresGrad_(requiresGrad);
 
     /// <summary>Normal samples with the given mean and standard deviation (<c>torch.normal(mean, std, size)</c>).</summary>
+    /// <param name="mean">Mean of the distribution.</param>
+    /// <param name="std">Standard deviation, non-negative.</param>
+    /// <param name="size">The shape; every size non-negative.</param>
+    /// <param name="generator">Source of the random numbers; the default generator (seeded by <see cref="ManualSeed"/>) when null.</param>
+    /// <param name="dtype">float32 or float64.</param>
+    /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
     public static Tensor Normal(double mean, double std, int[] size, Generator? generator = null, DType dtype = DType.Float32)
         => Zeros(CheckSize("normal", size), RequireFloat("normal", dtype)).Normal_(mean, std, generator);
 
     /// <summary>Uniform integers in [low, high) as int64 (<c>torch.randint</c>).</summary>
+    /// <param name="low">Smallest value drawn.</param>
+    /// <param name="high">One above the largest value drawn; greater than <paramref name="low"/>.</param>
+    /// <param name="size">The shape; every size non-negative.</param>
+    /// <param name="generator">Source of the random numbers; the default generator (seeded by <see cref="ManualSeed"/>) when null.</param>
+    /// <param name="dtype">The element type.</param>
+    /// <exception cref="ArgumentException"><paramref name="high"/> is not above <paramref name="low"/>, or a size is negative.</exception>
     public static Tensor Randint(long low, long high, int[] size, Generator? generator = null, DType dtype = DType.Int64)
     {
         if (high <= low) throw new ArgumentException($"randint: expects low < high, got low {low} and high {high}");

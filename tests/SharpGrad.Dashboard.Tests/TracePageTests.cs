@@ -46,7 +46,7 @@ public class TracePageTests
                 Assert.Equal($"step {i + 1} / {n}", await page.Evaluate("document.getElementById('counter').textContent"));
                 Assert.Equal(trace.Steps[i].Node.ToString(), await page.Evaluate(Current));
                 Assert.Equal($"{i + 1}. {trace.NodeLabel(trace.Steps[i].Node)}", await page.Evaluate("document.getElementById('node').textContent"));
-                Assert.Equal(BackwardTrace.FormatTensor(trace.Steps[i].Incoming), await page.Evaluate("document.getElementById('incoming').textContent"));
+                Assert.Equal(BackwardTrace.FormatTensor(trace.Steps[i].Incoming, rowPerLine: true), await page.Evaluate("document.getElementById('incoming').textContent"));
                 Assert.Equal(i.ToString(), await page.Evaluate("document.querySelectorAll('#graph g.node.done').length"));
                 Assert.Equal(trace.Steps[i].Outgoing.Count.ToString(), await page.Evaluate("document.querySelectorAll('#graph path.edge.flow').length"));
             }

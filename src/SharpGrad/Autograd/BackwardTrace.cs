@@ -31,7 +31,7 @@ public sealed record TraceStep(int Index, int Node, string Name, IReadOnlyList<s
 public sealed class BackwardTrace
 {
     /// <summary>Tensors with at most this many elements are shown in full; bigger ones as shape, mean, min and max.</summary>
-    public const int FullValuesLimit = 16;
+    public const int FullValuesLimit = 32;
 
     internal BackwardTrace(AutogradGraph graph, List<TraceStep> steps) => (Graph, Steps) = (graph, steps);
 
@@ -70,8 +70,8 @@ public sealed class BackwardTrace
         {
             var outgoing = s.Outgoing.Count == 0
                 ? (s.Name == "AccumulateGrad" ? "(into .grad)" : "(none)")
-                : string.Join("\n", s.Outgoing.Select(o => $"-> {NodeLabel(o.To)}: {FormatTensor(o.Gradient)}"));
-            rows.Add([s.Index.ToString(CultureInfo.InvariantCulture), NodeLabel(s.Node), FormatTensor(s.Incoming),
+                : string.Join("\n", s.Outgoing.Select(o => $"-> {NodeLabel(o.To)}: {Wrap(FormatTensor(o.Gradient))}"));
+            rows.Add([s.Index.ToString(CultureInfo.InvariantCulture), NodeLabel(s.Node), Wrap(FormatTensor(s.Incoming)),
                 string.Join("\n", s.Outgoing.Count == 0 ? s.Rules.Take(1) : s.Outgoing.Select(o => o.Rule)), outgoing]);
         }
         var widths = new int[header.Length];
@@ -97,12 +97,19 @@ public sealed class BackwardTrace
         return sb.ToString();
     }
 
+    /// <summary>A long tensor text for a table cell: one line per row.</summary>
+    private static string Wrap(string text) => text.Length <= 60 ? text : RowPerLine(text);
+
+    private static string RowPerLine(string text) => text.Replace("], [", "],\n    [", StringComparison.Ordinal);
+
     /// <summary>
     /// A tensor as the trace shows it: <c>(2, 3): [[1, 2, 3], [4, 5, 6]]</c> with up to <see cref="FullValuesLimit"/>
     /// elements, otherwise <c>(64, 576): mean 0.0012, min -0.3, max 0.29</c>; a 0-d tensor as <c>1.5 (scalar)</c>.
     /// Numbers use 5 significant digits.
     /// </summary>
-    public static string FormatTensor(Tensor t)
+    /// <param name="t">The tensor.</param>
+    /// <param name="rowPerLine">Put the shape on a line of its own and each row of a matrix on a new line.</param>
+    public static string FormatTensor(Tensor t, bool rowPerLine = false)
     {
         ArgumentNullException.ThrowIfNull(t);
         string dims = AutogradGraph.Dims(t.Shape);
@@ -114,10 +121,12 @@ public sealed class BackwardTrace
             double mean = values.Average(), min = values.Min(), max = values.Max();
             return $"{dims}: mean {Num(mean)}, min {Num(min)}, max {Num(max)}";
         }
-        var sb = new StringBuilder(dims).Append(": ");
+        var sb = new StringBuilder();
         int at = 0;
         Nest(sb, t.Shape, 0, values, ref at);
-        return sb.ToString();
+        return rowPerLine && t.NDim >= 2
+            ? dims + ":\n" + sb.ToString().Replace("], [", "],\n [", StringComparison.Ordinal)
+            : dims + ": " + sb;
     }
 
     private static void Nest(StringBuilder sb, int[] shape, int dim, double[] values, ref int at)
@@ -132,8 +141,8 @@ public sealed class BackwardTrace
         sb.Append(']');
     }
 
-    /// <summary>A number with 5 significant digits, invariant culture (<c>0.125</c>, <c>-3.4e-06</c>).</summary>
-    public static string Num(double v) => v.ToString("G5", CultureInfo.InvariantCulture).Replace("E-0", "e-").Replace("E+0", "e+").Replace("E", "e");
+    /// <summary>A number with 5 significant digits, invariant culture (<c>0.125</c>, <c>-3.4e-06</c>; -0 prints as 0).</summary>
+    public static string Num(double v) => v == 0 ? "0" : v.ToString("G5", CultureInfo.InvariantCulture).Replace("E-0", "e-").Replace("E+0", "e+").Replace("E", "e");
 }
 
 /// <summary>Records a backward pass for <see cref="BackwardTrace"/>: copies of every gradient, as the engine hands them over.</summary>

@@ -209,6 +209,7 @@ public sealed class GraphLayout
             foreach (int u in up[v]) height[v] = Math.Max(height[v], height[u] + 1);
             if (up[v].Count < 2) continue;
             int main = up[v].OrderByDescending(u => height[u]).First();
+            if (up[v].Count(u => height[u] == height[main]) > 1) continue;   // no single main input: keep the input order
             up[v].Remove(main);
             up[v].Insert((up[v].Count + 1) / 2, main);
         }

@@ -10,7 +10,7 @@ namespace SharpGrad.Plotting;
 /// A traced backward pass as one self-contained HTML page (no network, no scripts from elsewhere): the graph drawn by
 /// <see cref="GraphDrawing"/> on the left, and on the right the current step of the pass: the node, the gradient that
 /// reached it, its local-gradient rules and the gradients it sent on. Prev / Next buttons (or the arrow keys) step
-/// through the nodes in the order the engine ran them; the current node is outlined in red, the nodes already run are
+/// through the nodes in the order the engine ran them (<c>#step=N</c> in the address opens step N); the current node is outlined in red, the nodes already run are
 /// tinted, and the edges the current node sends gradients along are drawn thick.
 /// </summary>
 public static class TracePage
@@ -29,8 +29,8 @@ public static class TracePage
             label = trace.NodeLabel(s.Node),
             formula = s.Formula,
             rules = s.Rules,
-            incoming = BackwardTrace.FormatTensor(s.Incoming),
-            outgoing = s.Outgoing.Select(o => new { to = o.To, input = o.Input, label = trace.NodeLabel(o.To), rule = o.Rule, grad = BackwardTrace.FormatTensor(o.Gradient) }),
+            incoming = BackwardTrace.FormatTensor(s.Incoming, rowPerLine: true),
+            outgoing = s.Outgoing.Select(o => new { to = o.To, input = o.Input, label = trace.NodeLabel(o.To), rule = o.Rule, grad = BackwardTrace.FormatTensor(o.Gradient, rowPerLine: true) }),
         });
         // The default encoder escapes <, > and & as \u003C..., so the JSON cannot close the script element.
         string data = JsonSerializer.Serialize(steps);
@@ -63,14 +63,15 @@ public static class TracePage
         nav button:disabled { cursor: default; opacity: 0.5; }
         #counter { display: inline-block; min-width: 110px; text-align: center; font-size: 14px; }
         main { display: flex; height: calc(100vh - 44px); }
-        #graph { flex: 1 1 60%; overflow: auto; background: white; border-right: 1px solid #ccc; }
-        #panel { flex: 0 0 40%; max-width: 560px; overflow: auto; padding: 4px 16px 16px; font-size: 13px; }
+        #graph { flex: 0 1 auto; max-width: 62%; overflow: auto; background: white; border-right: 1px solid #ccc; }
+        #graph svg { display: block; }
+        #panel { flex: 1 1 0; min-width: 320px; overflow: auto; padding: 4px 16px 16px; font-size: 13px; }
         #panel h2 { font-size: 16px; margin: 12px 0 4px; color: #c0392b; }
         #panel h3 { font-size: 13px; margin: 12px 0 4px; color: #555; }
-        #panel pre { white-space: pre-wrap; word-break: break-word; background: #f0f0f0; padding: 6px; margin: 0; }
+        #panel pre { white-space: pre; overflow-x: auto; background: #f0f0f0; padding: 6px; margin: 0; font-size: 11.5px; }
         #panel ul { padding-left: 18px; margin: 0; }
         #panel li { margin-bottom: 6px; }
-        #panel code, #panel li pre { font-family: DejaVu Sans Mono, monospace; font-size: 12px; }
+        #panel code, #panel pre { font-family: DejaVu Sans Mono, monospace; }
         .hint { color: #666; font-size: 12px; }
         g.node.done rect { fill: #fde9c9; }
         g.node.current rect { stroke: #d62728; stroke-width: 3.5; }
@@ -128,7 +129,14 @@ public static class TracePage
             if (e.key === 'ArrowLeft') show(at - 1);
             if (e.key === 'ArrowRight') show(at + 1);
           });
-          show(0);
+          // #step=N in the address opens the page at step N (1-based), and the address follows the steps.
+          var asked = /step=(\d+)/.exec(location.hash);
+          show(asked ? parseInt(asked[1], 10) - 1 : 0);
+          var showStep = show;
+          show = function (i) {
+            showStep(i);
+            if (history.replaceState) history.replaceState(null, '', '#step=' + (at + 1));
+          };
         })();
         """;
 }

@@ -101,11 +101,11 @@ public class TraceTests
     public void Trace_Table_ShowsSmallTensorsInFull_AndBigOnesAsStatistics()
     {
         var small = Tensor.From(new[,] { { 1.0, -2.5 }, { 0.125, 4.0 } }, DType.Float64, requiresGrad: true);
-        var big = Tensor.Ones([5, 4], DType.Float64).RequiresGrad_();
+        var big = Tensor.Ones([6, 6], DType.Float64).RequiresGrad_();
         string table = Autograd.Trace((small * 2.0).Sum() + big.Sum(), [("small", small), ("big", big)]).ToString();
         Assert.Contains("| AccumulateGrad (small) | (2, 2): [[2, 2], [2, 2]]", table);
         Assert.Contains("-> MulBackward0: (2, 2): [[1, 1], [1, 1]]", table);
-        Assert.Contains("(5, 4): mean 1, min 1, max 1", table);
+        Assert.Contains("(6, 6): mean 1, min 1, max 1", table);
         Assert.Contains("| step | node", table);
         Assert.Contains("grad_a = grad * b", table);
         Assert.Equal("1.5 (scalar)", BackwardTrace.FormatTensor(Tensor.From(1.5)));

@@ -60,14 +60,17 @@ public sealed class Conv2d : Module
     public Parameter? Bias { get; }
 
     /// <summary>Re-draws the weights with PyTorch's default initialisation.</summary>
-    public void ResetParameters(Generator? generator = null)
+    public void ResetParameters(Generator? generator = null) => ResetConvParameters(Weight, Bias, generator);
+
+    /// <summary>PyTorch's default initialisation of every convolution: Kaiming-uniform with a = sqrt(5), bias uniform in ±1/sqrt(fan_in).</summary>
+    internal static void ResetConvParameters(Parameter weight, Parameter? bias, Generator? generator)
     {
-        Init.KaimingUniform_(Weight, a: Math.Sqrt(5), generator: generator);
-        if (Bias is not null)
+        Init.KaimingUniform_(weight, a: Math.Sqrt(5), generator: generator);
+        if (bias is not null)
         {
-            int fanIn = Init.CalculateFanInAndFanOut(Weight).FanIn;
+            int fanIn = Init.CalculateFanInAndFanOut(weight).FanIn;
             double bound = fanIn > 0 ? 1 / Math.Sqrt(fanIn) : 0;
-            Init.Uniform_(Bias, -bound, bound, generator);
+            Init.Uniform_(bias, -bound, bound, generator);
         }
     }
 
@@ -80,6 +83,86 @@ public sealed class Conv2d : Module
         var s = $"{InChannels}, {OutChannels}, kernel_size={Repr.Pair(KernelSize)}, stride={Repr.Pair(Stride)}";
         if (Padding != (0, 0)) s += $", padding={Repr.Pair(Padding)}";
         if (Dilation != (1, 1)) s += $", dilation={Repr.Pair(Dilation)}";
+        if (Groups != 1) s += $", groups={Groups}";
+        if (Bias is null) s += ", bias=False";
+        return s;
+    }
+}
+
+/// <summary>
+/// 1-D convolution over [N, C, L] signals (<c>nn.Conv1d(in_channels, out_channels, kernel_size, stride=1, padding=0,
+/// dilation=1, groups=1, bias=True)</c>). Weight [out, in/groups, k] and bias start as in PyTorch (Kaiming-uniform with
+/// a = sqrt(5), bias uniform in ±1/sqrt(fan_in)); it runs as a 2-D convolution of height 1.
+/// </summary>
+public sealed class Conv1d : Module
+{
+    /// <summary>Creates the layer (<c>nn.Conv1d(16, 33, 3, stride=2)</c>).</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels (filters).</param>
+    /// <param name="kernelSize">Kernel length.</param>
+    /// <param name="stride">Step of the kernel.</param>
+    /// <param name="padding">Implicit zeros on both ends.</param>
+    /// <param name="dilation">Spacing between kernel taps.</param>
+    /// <param name="groups">Number of blocked connections from input to output channels.</param>
+    /// <param name="bias">Whether to add a learnable bias.</param>
+    /// <param name="dtype">Dtype of the parameters.</param>
+    /// <param name="generator">Random source for the initial parameters.</param>
+    /// <exception cref="ArgumentException">A size is not positive or a channel count is not divisible by groups.</exception>
+    public Conv1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int dilation = 1, int groups = 1,
+        bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
+    {
+        if (groups <= 0) throw new ArgumentException($"Conv1d: groups must be a positive integer, got {groups}");
+        if (inChannels % groups != 0) throw new ArgumentException($"Conv1d: in_channels ({inChannels}) must be divisible by groups ({groups})");
+        if (outChannels % groups != 0) throw new ArgumentException($"Conv1d: out_channels ({outChannels}) must be divisible by groups ({groups})");
+        if (kernelSize <= 0) throw new ArgumentException($"Conv1d: kernel_size must be positive, got {kernelSize}");
+        (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups) = (inChannels, outChannels, kernelSize, stride, padding, dilation, groups);
+        Weight = new Parameter(Tensor.Empty([outChannels, inChannels / groups, kernelSize], dtype));
+        Bias = bias ? new Parameter(Tensor.Empty([outChannels], dtype)) : null;
+        RegisterParameter("weight", Weight);
+        RegisterParameter("bias", Bias);
+        ResetParameters(generator);
+    }
+
+    /// <summary>Input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Kernel length.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Step of the kernel.</summary>
+    public int Stride { get; }
+
+    /// <summary>Implicit zeros on both ends.</summary>
+    public int Padding { get; }
+
+    /// <summary>Spacing of kernel taps.</summary>
+    public int Dilation { get; }
+
+    /// <summary>Number of channel groups.</summary>
+    public int Groups { get; }
+
+    /// <summary>Filters [out, in/groups, k] (<c>conv.weight</c>).</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>Per-output-channel bias, or null (<c>conv.bias</c>).</summary>
+    public Parameter? Bias { get; }
+
+    /// <summary>Re-draws the weights with PyTorch's default initialisation.</summary>
+    /// <param name="generator">Random source, or the default generator.</param>
+    public void ResetParameters(Generator? generator = null) => Conv2d.ResetConvParameters(Weight, Bias, generator);
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Functional.Conv1d(input, Weight, Bias, Stride, Padding, Dilation, Groups);
+
+    /// <inheritdoc/>
+    public override string ExtraRepr()
+    {
+        var s = $"{InChannels}, {OutChannels}, kernel_size=({KernelSize},), stride=({Stride},)";
+        if (Padding != 0) s += $", padding=({Padding},)";
+        if (Dilation != 1) s += $", dilation=({Dilation},)";
         if (Groups != 1) s += $", groups={Groups}";
         if (Bias is null) s += ", bias=False";
         return s;

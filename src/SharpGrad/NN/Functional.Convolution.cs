@@ -39,6 +39,38 @@ public static partial class Functional
         return y.Squeeze(-2);
     }
 
+    /// <summary>
+    /// 2-D transposed convolution (<c>F.conv_transpose2d(input, weight, bias, stride, padding, output_padding, groups,
+    /// dilation)</c>; note PyTorch's argument order, groups before dilation): weight [Cin, Cout/groups, kH, kW], output
+    /// [N, Cout, (H - 1) stride - 2 padding + dilation (kH - 1) + outputPadding + 1, ...].
+    /// </summary>
+    /// <param name="input">Feature maps [N, Cin, H, W] or [Cin, H, W].</param>
+    /// <param name="weight">Filters [Cin, Cout/groups, kH, kW].</param>
+    /// <param name="bias">Per-output-channel bias [Cout], or null.</param>
+    /// <param name="stride">Step of the kernel.</param>
+    /// <param name="padding">Rows and columns removed from each side of the full output.</param>
+    /// <param name="outputPadding">Extra rows and columns at the bottom and right (below the stride or the dilation).</param>
+    /// <param name="groups">Number of blocked connections.</param>
+    /// <param name="dilation">Spacing between kernel taps.</param>
+    /// <exception cref="ArgumentException">The shapes or hyper-parameters do not fit.</exception>
+    public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0,
+        int groups = 1, int dilation = 1)
+        => ConvTranspose2d(input, weight, bias, (stride, stride), (padding, padding), (outputPadding, outputPadding), groups, (dilation, dilation));
+
+    /// <summary>2-D transposed convolution with per-axis (height, width) stride, padding, output padding and dilation.</summary>
+    /// <param name="input">Feature maps [N, Cin, H, W] or [Cin, H, W].</param>
+    /// <param name="weight">Filters [Cin, Cout/groups, kH, kW].</param>
+    /// <param name="bias">Per-output-channel bias [Cout], or null.</param>
+    /// <param name="stride">Step of the kernel (height, width).</param>
+    /// <param name="padding">Rows and columns removed from each side of the full output.</param>
+    /// <param name="outputPadding">Extra rows and columns at the bottom and right.</param>
+    /// <param name="groups">Number of blocked connections.</param>
+    /// <param name="dilation">Spacing between kernel taps (height, width).</param>
+    /// <exception cref="ArgumentException">The shapes or hyper-parameters do not fit.</exception>
+    public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias, (int, int) stride, (int, int) padding, (int, int) outputPadding,
+        int groups = 1, (int, int)? dilation = null)
+        => Named(Tensor.ConvTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation), "ConvolutionBackward0");
+
     /// <summary>2-D max pooling (<c>F.max_pool2d</c>); stride defaults to the kernel size.</summary>
     public static Tensor MaxPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
         => Tensor.MaxPool2d(input, kernelSize, stride, padding, dilation, ceilMode);

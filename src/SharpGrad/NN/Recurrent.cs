@@ -10,7 +10,6 @@ namespace SharpGrad.NN;
 public abstract class RNNBase : Module
 {
     private readonly string _name;
-    private readonly int _gates;
     private readonly Parameter?[][] _weights; // per layer * directions + direction: w_ih, w_hh, b_ih, b_hh
 
     /// <summary>Creates the parameters of a recurrent layer whose cell has <paramref name="gates"/> gate blocks.</summary>
@@ -21,7 +20,7 @@ public abstract class RNNBase : Module
             throw new ArgumentException($"{name}: inputSize and hiddenSize must be positive, got {inputSize} and {hiddenSize}");
         if (numLayers <= 0) throw new ArgumentException($"{name}: numLayers must be positive, got {numLayers}");
         if (dropout < 0 || dropout > 1) throw new ArgumentException($"{name}: dropout should be a number in range [0, 1], got {dropout}");
-        (_name, _gates) = (name, gates);
+        _name = name;
         (InputSize, HiddenSize, NumLayers, Bias, BatchFirst, Dropout, Bidirectional) = (inputSize, hiddenSize, numLayers, bias, batchFirst, dropout, bidirectional);
         _weights = new Parameter?[numLayers * Directions][];
         for (int layer = 0; layer < numLayers; layer++)
@@ -169,9 +168,6 @@ public abstract class RNNBase : Module
         }
         return (output, result);
     }
-
-    /// <summary>The hidden projection h W_hh^T + b_hh split into its gate blocks.</summary>
-    private protected Tensor[] Gates(Tensor projection) => projection.Chunk(_gates, -1);
 }
 
 /// <summary>
@@ -215,9 +211,13 @@ public sealed class RNN : RNNBase
     }
 
     private protected override Tensor[] Step(Tensor inputProjection, Tensor[] state, Tensor weightHh, Tensor? biasHh)
+        => [CellStep(inputProjection, state[0], weightHh, biasHh, Nonlinearity)];
+
+    /// <summary>h' = act(x W_ih^T + b_ih + h W_hh^T + b_hh), given the input projection.</summary>
+    internal static Tensor CellStep(Tensor inputProjection, Tensor h, Tensor weightHh, Tensor? biasHh, string nonlinearity)
     {
-        var pre = inputProjection + Functional.Linear(state[0], weightHh, biasHh);
-        return [Nonlinearity == "tanh" ? pre.Tanh() : pre.Relu()];
+        var pre = inputProjection + Functional.Linear(h, weightHh, biasHh);
+        return nonlinearity == "tanh" ? pre.Tanh() : pre.Relu();
     }
 }
 
@@ -263,9 +263,16 @@ public sealed class LSTM : RNNBase
 
     private protected override Tensor[] Step(Tensor inputProjection, Tensor[] state, Tensor weightHh, Tensor? biasHh)
     {
-        var g = Gates(inputProjection + Functional.Linear(state[0], weightHh, biasHh));
-        var c = g[1].Sigmoid() * state[1] + g[0].Sigmoid() * g[2].Tanh();
-        return [g[3].Sigmoid() * c.Tanh(), c];
+        var (h, c) = CellStep(inputProjection, state[0], state[1], weightHh, biasHh);
+        return [h, c];
+    }
+
+    /// <summary>One LSTM step from the input projection: gates i, f, g, o; c' = f c + i g; h' = o tanh(c').</summary>
+    internal static (Tensor H, Tensor C) CellStep(Tensor inputProjection, Tensor h, Tensor c, Tensor weightHh, Tensor? biasHh)
+    {
+        var g = (inputProjection + Functional.Linear(h, weightHh, biasHh)).Chunk(4, -1);
+        var next = g[1].Sigmoid() * c + g[0].Sigmoid() * g[2].Tanh();
+        return (g[3].Sigmoid() * next.Tanh(), next);
     }
 }
 
@@ -307,13 +314,16 @@ public sealed class GRU : RNNBase
     }
 
     private protected override Tensor[] Step(Tensor inputProjection, Tensor[] state, Tensor weightHh, Tensor? biasHh)
+        => [CellStep(inputProjection, state[0], weightHh, biasHh)];
+
+    /// <summary>One GRU step from the input projection: gates r, z, n with the reset gate applied to the hidden projection of n.</summary>
+    internal static Tensor CellStep(Tensor inputProjection, Tensor h, Tensor weightHh, Tensor? biasHh)
     {
-        var h = state[0];
-        var xg = Gates(inputProjection);
-        var hg = Gates(Functional.Linear(h, weightHh, biasHh));
+        var xg = inputProjection.Chunk(3, -1);
+        var hg = Functional.Linear(h, weightHh, biasHh).Chunk(3, -1);
         var r = (xg[0] + hg[0]).Sigmoid();
         var z = (xg[1] + hg[1]).Sigmoid();
         var n = (xg[2] + r * hg[2]).Tanh();
-        return [n + z * (h - n)];
+        return n + z * (h - n);
     }
 }

@@ -170,3 +170,77 @@ public class RecurrentTests
         Check.Throws<ArgumentException>(() => new LSTM(3, 4, dropout: 1.5), "LSTM", "dropout", "1.5");
     }
 }
+
+public class RecurrentCellTests
+{
+    private static T Loaded<T>(T cell, (string Name, double[] Values, int[] Shape)[] parameters) where T : Module
+    {
+        Assert.Equal(parameters.Select(p => p.Name), cell.NamedParameters().Select(p => p.Name));
+        var byName = cell.NamedParameters().ToDictionary(p => p.Name, p => p.Parameter);
+        foreach (var (name, values, shape) in parameters) byName[name].Data = R.T(values, shape);
+        return cell;
+    }
+
+    [Fact]
+    public void Cells_MatchPyTorch()
+    {
+        var x = R.T(R.CellX, R.CellXShape);
+        var h = R.T(R.CellH, R.CellHShape);
+        var c = R.T(R.CellC, R.CellCShape);
+        var lstm = Loaded(new LSTMCell(3, 4, dtype: DType.Float64), R.LstmCellParameters);
+        var (h1, c1) = lstm.Forward(x, (h, c));
+        Check.Close(h1, R.LstmCellHShape, R.LstmCellH, 1e-12);
+        Check.Close(c1, R.LstmCellCShape, R.LstmCellC, 1e-12);
+        var gru = Loaded(new GRUCell(3, 4, dtype: DType.Float64), R.GruCellParameters);
+        Check.Close(gru.Forward(R.Strided(x), R.Strided(h)), R.GruCellHShape, R.GruCellH, 1e-12);
+        Check.Close(gru.Forward(x[1], h[1]), [4], R.GruCellH[4..], 1e-12);
+    }
+
+    [Fact]
+    public void Cells_AreOneStepOfTheirLayers()
+    {
+        var layer = new LSTM(3, 4, dtype: DType.Float64, generator: new Generator(2));
+        var cell = new LSTMCell(3, 4, dtype: DType.Float64);
+        var weights = layer.Parameters().ToArray();
+        var cellWeights = cell.Parameters().ToArray();
+        for (int i = 0; i < 4; i++) cellWeights[i].Data = weights[i].Detach().Clone();
+        var x = Check.Input(1, 3, 2, 3).Detach();
+        var (output, _) = layer.Forward(x);
+        (Tensor H, Tensor C)? state = null;
+        for (int t = 0; t < 3; t++)
+        {
+            state = cell.Forward(x[t], state);
+            Check.Close(state.Value.H, output[t].ToArray<double>(), 1e-13);
+        }
+        var rnn = new RNN(3, 4, nonlinearity: "relu", dtype: DType.Float64, generator: new Generator(3));
+        var rnnCell = new RNNCell(3, 4, nonlinearity: "relu", dtype: DType.Float64);
+        foreach (var (a, b) in rnn.Parameters().Zip(rnnCell.Parameters())) b.Data = a.Detach().Clone();
+        Check.Close(rnnCell.Forward(x[0]), rnn.Forward(x[..1]).Output[0].ToArray<double>(), 1e-13);
+    }
+
+    [Fact]
+    public void Cells_GradCheck()
+    {
+        var lstm = new LSTMCell(2, 3, dtype: DType.Float64, generator: new Generator(4));
+        Check.Gradients(t =>
+        {
+            var (h, c) = lstm.Forward(t[0], (t[1], t[2]));
+            return Tensor.Cat([h.Reshape(-1), c.Reshape(-1)]);
+        }, Check.Input(1, 2, 2), Check.Input(2, 2, 3), R.Strided(Check.Input(3, 2, 3)));
+        var gru = new GRUCell(2, 3, dtype: DType.Float64, generator: new Generator(5));
+        Check.Gradients(t => gru.Forward(t[0], t[1]), Check.Input(4, 2, 2), Check.Input(5, 2, 3));
+        Check.Gradients(t => gru.Forward(Check.Input(6, 2, 2).Detach()) * 1.0, gru.WeightIh, gru.BiasHh!);
+    }
+
+    [Fact]
+    public void Cells_PrintAndRejectLikePyTorch()
+    {
+        Assert.Equal("LSTMCell(3, 4)", new LSTMCell(3, 4).ToString());
+        Assert.Equal("GRUCell(3, 4, bias=False)", new GRUCell(3, 4, bias: false).ToString());
+        Assert.Equal("RNNCell(3, 4, nonlinearity=relu)", new RNNCell(3, 4, nonlinearity: "relu").ToString());
+        Assert.Equal(["weight_ih", "weight_hh"], new GRUCell(3, 4, bias: false).NamedParameters().Select(p => p.Name));
+        Check.Throws<ArgumentException>(() => new LSTMCell(3, 4).Forward(Tensor.Zeros(2, 5)), "LSTMCell", "[batch, 3]", "[2, 5]");
+        Check.Throws<ArgumentException>(() => new GRUCell(3, 4).Forward(Tensor.Zeros(2, 3), Tensor.Zeros(3, 4)), "GRUCell", "hx", "[2, 4]", "[3, 4]");
+        Check.Throws<ArgumentException>(() => new RNNCell(3, 4, nonlinearity: "gelu"), "RNNCell", "'gelu'");
+    }
+}

@@ -244,3 +244,50 @@ public class RecurrentCellTests
         Check.Throws<ArgumentException>(() => new RNNCell(3, 4, nonlinearity: "gelu"), "RNNCell", "'gelu'");
     }
 }
+
+public class RecurrentTrainingTests
+{
+    /// <summary>Embedding -> LSTM -> LayerNorm -> Linear, the shape of a small sequence classifier.</summary>
+    private sealed class TinyTagger : Module
+    {
+        public Embedding Embed { get; } = new(6, 8, paddingIdx: 0, generator: new Generator(1));
+        public LSTM Lstm { get; } = new(8, 16, batchFirst: true, generator: new Generator(2));
+        public LayerNorm Norm { get; } = new(16);
+        public Linear Head { get; } = new(16, 2, generator: new Generator(3));
+
+        public TinyTagger() => RegisterComponents();
+
+        public override Tensor Forward(Tensor tokens)
+        {
+            var (output, _) = Lstm.Forward(Embed.Forward(tokens));
+            return Head.Forward(Norm.Forward(output[.., -1]));
+        }
+    }
+
+    [Fact]
+    public void SequenceClassifier_LearnsWhetherToken5Appears_AndSavesUnderPyTorchNames()
+    {
+        var g = new Generator(4);
+        var tokens = Tensor.Randint(1, 5, [32, 6], g);
+        var labels = Tensor.Randint(0, 2, [32], g);
+        // Put token 5 somewhere in the sequences labelled 1.
+        for (int i = 0; i < 32; i++)
+            if (labels[i].Item<long>() == 1) tokens[i, (int)(i % 6)] = Tensor.From(5L);
+        var net = new TinyTagger();
+        var optimizer = new SharpGrad.Optim.Adam(net.Parameters(), lr: 0.02);
+        double first = 0, last = 0;
+        for (int step = 0; step < 25; step++)
+        {
+            var loss = SharpGrad.NN.Functional.CrossEntropy(net.Forward(tokens), labels);
+            if (step == 0) first = loss.Item();
+            last = loss.Item();
+            optimizer.ZeroGrad();
+            loss.Backward();
+            optimizer.Step();
+        }
+        Assert.True(last < first * 0.3, $"loss {first} -> {last}");
+        Assert.Equal(0.0, net.Embed.Weight[0].Abs().Sum().Item()); // the padding row never trained
+        Assert.Contains("Lstm.weight_ih_l0", net.StateDict().Keys);
+        Assert.Contains("Norm.weight", net.StateDict().Keys);
+    }
+}

@@ -272,3 +272,86 @@ public sealed class ConvTranspose2d : Conv2dBase
 
     private protected override string ReprAfterDilation() => OutputPadding != (0, 0) ? $", output_padding={Repr.Pair(OutputPadding)}" : "";
 }
+
+/// <summary>
+/// 1-D transposed convolution of [N, C, L] signals (<c>nn.ConvTranspose1d(in_channels, out_channels, kernel_size,
+/// stride=1, padding=0, output_padding=0, groups=1, bias=True, dilation=1)</c>): weight [in, out/groups, k], initialised
+/// as PyTorch does; it runs as a height-1 <see cref="ConvTranspose2d"/>.
+/// </summary>
+public sealed class ConvTranspose1d : Module
+{
+    /// <summary>Creates the layer.</summary>
+    /// <param name="inChannels">Input channels.</param>
+    /// <param name="outChannels">Output channels.</param>
+    /// <param name="kernelSize">Kernel length.</param>
+    /// <param name="stride">Step of the kernel.</param>
+    /// <param name="padding">Positions removed from each end of the full output.</param>
+    /// <param name="outputPadding">Extra positions at the end.</param>
+    /// <param name="groups">Number of blocked connections.</param>
+    /// <param name="bias">Whether to add a learnable bias.</param>
+    /// <param name="dilation">Spacing between kernel taps.</param>
+    /// <param name="dtype">Dtype of the parameters.</param>
+    /// <param name="generator">Random source for the initial parameters.</param>
+    /// <exception cref="ArgumentException">A channel count is not divisible by groups, or the kernel size is not positive.</exception>
+    public ConvTranspose1d(int inChannels, int outChannels, int kernelSize, int stride = 1, int padding = 0, int outputPadding = 0, int groups = 1,
+        bool bias = true, int dilation = 1, DType dtype = DType.Float32, Generator? generator = null)
+    {
+        if (groups <= 0) throw new ArgumentException($"ConvTranspose1d: groups must be a positive integer, got {groups}");
+        if (inChannels % groups != 0) throw new ArgumentException($"ConvTranspose1d: in_channels ({inChannels}) must be divisible by groups ({groups})");
+        if (outChannels % groups != 0) throw new ArgumentException($"ConvTranspose1d: out_channels ({outChannels}) must be divisible by groups ({groups})");
+        if (kernelSize <= 0) throw new ArgumentException($"ConvTranspose1d: kernel_size must be positive, got {kernelSize}");
+        (InChannels, OutChannels, KernelSize, Stride, Padding, OutputPadding, Groups, Dilation) =
+            (inChannels, outChannels, kernelSize, stride, padding, outputPadding, groups, dilation);
+        Weight = new Parameter(Tensor.Empty([inChannels, outChannels / groups, kernelSize], dtype));
+        Bias = bias ? new Parameter(Tensor.Empty([outChannels], dtype)) : null;
+        RegisterParameter("weight", Weight);
+        RegisterParameter("bias", Bias);
+        Conv2dBase.ResetConvParameters(Weight, Bias, generator);
+    }
+
+    /// <summary>Input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Kernel length.</summary>
+    public int KernelSize { get; }
+
+    /// <summary>Step of the kernel.</summary>
+    public int Stride { get; }
+
+    /// <summary>Positions removed from each end of the full output.</summary>
+    public int Padding { get; }
+
+    /// <summary>Extra positions at the end (<c>output_padding</c>).</summary>
+    public int OutputPadding { get; }
+
+    /// <summary>Number of channel groups.</summary>
+    public int Groups { get; }
+
+    /// <summary>Spacing of kernel taps.</summary>
+    public int Dilation { get; }
+
+    /// <summary>Filters [in, out/groups, k] (<c>deconv.weight</c>).</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>Per-output-channel bias, or null (<c>deconv.bias</c>).</summary>
+    public Parameter? Bias { get; }
+
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input)
+        => Functional.ConvTranspose1d(input, Weight, Bias, Stride, Padding, OutputPadding, Groups, Dilation);
+
+    /// <inheritdoc/>
+    public override string ExtraRepr()
+    {
+        var s = $"{InChannels}, {OutChannels}, kernel_size=({KernelSize},), stride=({Stride},)";
+        if (Padding != 0) s += $", padding=({Padding},)";
+        if (Dilation != 1) s += $", dilation=({Dilation},)";
+        if (OutputPadding != 0) s += $", output_padding=({OutputPadding},)";
+        if (Groups != 1) s += $", groups={Groups}";
+        if (Bias is null) s += ", bias=False";
+        return s;
+    }
+}

@@ -71,6 +71,30 @@ public static partial class Functional
         int groups = 1, (int, int)? dilation = null)
         => Named(Tensor.ConvTranspose2d(input, weight, bias, stride, padding, outputPadding, groups, dilation), "ConvolutionBackward0");
 
+    /// <summary>
+    /// 1-D transposed convolution (<c>F.conv_transpose1d(input, weight, bias, stride, padding, output_padding, groups,
+    /// dilation)</c>): input [N, Cin, L] (or [Cin, L]), weight [Cin, Cout/groups, k]; runs as a height-1 <see cref="ConvTranspose2d(Tensor, Tensor, Tensor?, int, int, int, int, int)"/>.
+    /// </summary>
+    /// <param name="input">Signals [N, Cin, L] or [Cin, L].</param>
+    /// <param name="weight">Filters [Cin, Cout/groups, k].</param>
+    /// <param name="bias">Per-output-channel bias [Cout], or null.</param>
+    /// <param name="stride">Step of the kernel.</param>
+    /// <param name="padding">Positions removed from each end of the full output.</param>
+    /// <param name="outputPadding">Extra positions at the end (below the stride or the dilation).</param>
+    /// <param name="groups">Number of blocked connections.</param>
+    /// <param name="dilation">Spacing between kernel taps.</param>
+    /// <exception cref="ArgumentException">The shapes or hyper-parameters do not fit.</exception>
+    public static Tensor ConvTranspose1d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0,
+        int groups = 1, int dilation = 1)
+    {
+        if (input.NDim != 2 && input.NDim != 3)
+            throw new ArgumentException($"conv_transpose1d: expected 2D (unbatched) or 3D (batched) input, but got input of shape {Core.Shape.Format(input.Shape)}");
+        if (weight.NDim != 3)
+            throw new ArgumentException($"conv_transpose1d: expected 3D weight [Cin, Cout/groups, k], but got weight of shape {Core.Shape.Format(weight.Shape)}");
+        return ConvTranspose2d(input.Unsqueeze(-2), weight.Unsqueeze(2), bias, (1, stride), (0, padding), (0, outputPadding), groups, (1, dilation))
+            .Squeeze(-2);
+    }
+
     /// <summary>2-D max pooling (<c>F.max_pool2d</c>); stride defaults to the kernel size.</summary>
     public static Tensor MaxPool2d(Tensor input, int kernelSize, int? stride = null, int padding = 0, int dilation = 1, bool ceilMode = false)
         => Tensor.MaxPool2d(input, kernelSize, stride, padding, dilation, ceilMode);

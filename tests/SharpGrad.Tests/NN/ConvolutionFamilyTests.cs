@@ -145,3 +145,23 @@ public class ConvTransposeTests
         Check.Throws<ArgumentException>(() => new ConvTranspose2d(3, 4, 3, groups: 2), "ConvTranspose2d", "in_channels (3)");
     }
 }
+
+public class ConvTranspose1dTests
+{
+    [Fact]
+    public void ConvTranspose1d_MatchesPyTorch_GradChecks_AndRejectsBadShapes()
+    {
+        var ct = new ConvTranspose1d(4, 6, 3, stride: 2, padding: 1, outputPadding: 1, groups: 2, dilation: 2, dtype: DType.Float64);
+        ct.Weight.Data = R.T(R.ConvT1dWeight, R.ConvT1dWeightShape);
+        ct.Bias!.Data = R.T(R.ConvT1dBias, R.ConvT1dBiasShape);
+        var x = R.T(R.ConvT1dX, R.ConvT1dXShape);
+        Check.Close(ct.Forward(x), R.ConvT1dYShape, R.ConvT1dY, 1e-12);
+        Check.Close(ct.Forward(R.Strided(x)), R.ConvT1dYShape, R.ConvT1dY, 1e-12);
+        Check.Close(ct.Forward(x[0]), ct.Forward(x)[0].ToArray<double>(), 1e-13);
+        Assert.Equal("ConvTranspose1d(4, 6, kernel_size=(3,), stride=(2,), padding=(1,), dilation=(2,), output_padding=(1,), groups=2)", ct.ToString());
+        Check.Gradients(t => F.ConvTranspose1d(t[0], t[1], t[2], 2, 1, 1, 2, 2), Check.Input(1, 1, 4, 3), ct.Weight, ct.Bias!);
+        Check.Throws<ArgumentException>(() => F.ConvTranspose1d(Tensor.Zeros(4), Tensor.Zeros(4, 2, 3)), "conv_transpose1d", "[4]");
+        Check.Throws<ArgumentException>(() => F.ConvTranspose1d(Tensor.Zeros(1, 4, 5), Tensor.Zeros(4, 2)), "conv_transpose1d", "3D weight", "[4, 2]");
+        Check.Throws<ArgumentException>(() => new ConvTranspose1d(3, 4, 3, groups: 2), "ConvTranspose1d", "in_channels (3)");
+    }
+}

@@ -149,6 +149,14 @@ ct2 = nn.ConvTranspose2d(3, 2, 3, stride=2, padding=1, output_padding=1, bias=Fa
 x = torch.randn(1, 3, 2, 2)
 emit("ConvTSimpleX", x); emit("ConvTSimpleWeight", ct2.weight); emit("ConvTSimpleY", ct2(x))
 
+# ConvTranspose1d
+torch.manual_seed(12)
+comment("nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=2) on x [2, 4, 5]")
+ct1 = nn.ConvTranspose1d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=2)
+x = torch.randn(2, 4, 5)
+emit("ConvT1dX", x); emit("ConvT1dWeight", ct1.weight); emit("ConvT1dBias", ct1.bias); emit("ConvT1dY", ct1(x))
+print(ct1, file=__import__("sys").stderr)
+
 # LSTMCell, GRUCell
 torch.manual_seed(11)
 comment("nn.LSTMCell(3, 4) and nn.GRUCell(3, 4) on x [2, 3] with states [2, 4]")

@@ -59,6 +59,19 @@ public class EmbeddingTests
     }
 
     [Fact]
+    public void Embedding_MaxNormOnATrainedWeight_RenormsThenBackpropagates()
+    {
+        var emb = new Embedding(4, 3, maxNorm: 0.5, dtype: DType.Float64, generator: new Generator(2));
+        var idx = Tensor.From(new long[] { 1, 3, 1 });
+        emb.Weight.Data = Tensor.From(new double[,] { { 3, 0, 4 }, { 3, 0, 4 }, { 0.1, 0, 0 }, { 0, 1, 0 } });
+        var y = emb.Forward(idx);
+        foreach (int row in new[] { 1, 3 }) Assert.True(emb.Weight[row].Square().Sum().Sqrt().Item() <= 0.5 + 1e-9);
+        Check.Close(emb.Weight[0], [3, 0, 4]); // not looked up: untouched
+        y.Sum().Backward();
+        Check.Close(emb.Weight.Grad!, [0, 0, 0, 2, 2, 2, 0, 0, 0, 1, 1, 1]);
+    }
+
+    [Fact]
     public void FromPretrained_SharesTheTable_AndFreezesByDefault()
     {
         var table = Tensor.From(new float[,] { { 1, 2 }, { 3, 4 } });

@@ -213,7 +213,7 @@ public partial class Tensor
             for (int i = 0; i < grads.Length; i++)
             {
                 if (NeedsInputGrad(i))
-                    grads[i] = _skipped[i] ? Zeros([0], _dtypes[i]) : g.Narrow(_dim, offset, _lengths[i]).To(_dtypes[i]);
+                    grads[i] = _skipped[i] ? Zeros([0], _dtypes[i], device: g.Device) : g.Narrow(_dim, offset, _lengths[i]).To(_dtypes[i]);
                 offset += _lengths[i];
             }
             return grads;

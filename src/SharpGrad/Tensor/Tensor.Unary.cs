@@ -49,7 +49,7 @@ public partial class Tensor
         var x = this;
         if (DType == DType.Bool) x = x.CastRaw(DType.Int64);
         if (Dispatch.IsFloatOnly(kind) && !x.DType.IsFloatingPoint()) x = x.CastRaw(DType.Float32);
-        var y = AllocForOverwrite(Layout.Sizes, x.DType);
+        var y = AllocForOverwrite(Layout.Sizes, x.DType, x.Device);
         Dispatch.Unary(kind, x.Storage, x.Layout, y.Storage, y.Layout);
         if (!NeedsGrad(this)) return y;
         return Record(y, new UnaryBackward(name, backward, saveInput ? this : null, saveResult ? y : null), this);

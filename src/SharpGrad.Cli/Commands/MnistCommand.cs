@@ -47,6 +47,8 @@ internal static class MnistCommand
         limitTrain.HelpName = "N";
         var limitTest = MnistOptions.OptionalInt("--limit-test", "Test on the first N test samples only; default all");
         limitTest.HelpName = "N";
+        var device = CliOptions.Checked("--device", "Where to train: cpu, cuda, cuda:N, or accel:cpu (the test device: the CUDA " +
+            "kernels on ILGPU's CPU accelerator, slow); default cpu", Device.Cpu, ParseDevice, "cpu, cuda, cuda:N or accel:cpu");
         var logInterval = CliOptions.Int("--log-interval", "Print a 'Train Epoch' line every N batches (course 004: 10)", 10);
         logInterval.HelpName = "N";
 
@@ -55,7 +57,7 @@ internal static class MnistCommand
             $"Defaults per model: {MnistDefaults.HelpTable()}")
         {
             model, dataset, data, download, optimizer, lr, batchSize, epochs, weightDecay, dropout, augment, earlyStop,
-            limitTrain, limitTest, logInterval,
+            limitTrain, limitTest, logInterval, device,
         };
         var common = new CommonOptions();
         common.AddTo(command);
@@ -83,6 +85,7 @@ internal static class MnistCommand
                 LimitTrain = parse.GetValue(limitTrain),
                 LimitTest = parse.GetValue(limitTest),
                 LogInterval = parse.GetValue(logInterval),
+                Device = parse.GetValue(device),
             };
             var clock = Stopwatch.StartNew();
             var mnistData = MnistData.Load(settings); // before the run folder exists: a missing data folder leaves nothing behind
@@ -104,11 +107,13 @@ internal static class MnistCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var net = MnistModels.Create(settings.Model, settings.Dropout);
+        net.To(settings.Device);
         long parameters = net.Parameters().Sum(p => (long)p.Numel());
         run.Markup($"[bold]MNIST[/] {Spectre.Console.Markup.Escape(settings.Describe())}, seed {run.Seed}");
         run.Log($"data: {data.Source}; {data.Train.Count} training and {data.Test.Count} test samples");
         run.Log(net.ToString());
         run.Log(string.Create(inv, $"{parameters:N0} parameters"));
+        run.Log($"device: {settings.Device} ({Cuda.GetDeviceName(settings.Device)})");
 
         var trainer = new MnistTrainer(settings, data, net, run, observers);
         var result = trainer.Run();
@@ -133,6 +138,7 @@ internal static class MnistCommand
         run.Metric("model", settings.Model);
         run.Metric("dataset", settings.Dataset);
         run.Metric("optimizer", settings.Optimizer);
+        run.Metric("device", $"{settings.Device} ({Cuda.GetDeviceName(settings.Device)})");
         run.Metric("lr", settings.Lr);
         run.Metric("batch_size", settings.BatchSize);
         run.Metric("parameters", parameters);
@@ -149,5 +155,17 @@ internal static class MnistCommand
         run.Metric("train_seconds", Math.Round(seconds, 3));
         run.Metric("images_per_second", Math.Round(data.Train.Count * (double)result.EpochsRun / Math.Max(1e-9, seconds), 1));
         return result;
+    }
+
+    private static (bool, Device) ParseDevice(string text)
+    {
+        try
+        {
+            return (true, Device.Parse(text));
+        }
+        catch (ArgumentException)
+        {
+            return (false, Device.Cpu);
+        }
     }
 }

@@ -96,7 +96,7 @@ public partial class Tensor
         var flat = IsContiguous() && shape.AsSpan().SequenceEqual(Layout.Sizes)
             ? WithLayout(Layout.Contiguous([Numel()], Layout.Offset))
             : WithLayout(Layout.BroadcastTo(shape)).CloneRaw().View(-1);
-        var y = Alloc([positions.Length], DType);
+        var y = Alloc([positions.Length], DType, Device);
         IndexedCopy.Run(GatherMode.Read, [positions.Length], 0, positions, [1], flat.Storage, flat.Layout, y.Storage, y.Layout);
         return NeedsGrad(this) ? Record(y, new MaskedSelectBackward0(Layout.Sizes, shape, index), this) : y;
     }

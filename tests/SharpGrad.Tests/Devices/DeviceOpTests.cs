@@ -100,6 +100,7 @@ public class DeviceOpTests
     [InlineData(1, 1, 1)]
     [InlineData(5, 7, 3)]
     [InlineData(9, 17, 6)]
+    [InlineData(40, 30, 35)]   // above the simulator's tiled-GEMM limit: the plain kernel
     public void MatMul_MatchesTheCpu_IncludingTransposedOperands(int m, int k, int n)
     {
         var a = DeviceCheck.Rand(7, m, k);
@@ -153,6 +154,32 @@ public class DeviceOpTests
         DeviceCheck.Same(src.Gather(1, idx), src.To(D).Gather(1, idx.To(D)));
         DeviceCheck.Same(src.IndexSelect(0, Tensor.From(new long[] { 2, 0, 2 })), src.To(D).IndexSelect(0, Tensor.From(new long[] { 2, 0, 2 }).To(D)));
         DeviceCheck.Same(src.ScatterAdd(0, idx, src[..2, ..2]), src.To(D).ScatterAdd(0, idx.To(D), src[..2, ..2].To(D)));
+    }
+
+    [Fact]
+    public void ComposedLayersAndLosses_MatchTheCpu_ForwardAndBackward()
+    {
+        var x = DeviceCheck.Rand(21, 4, 3);
+        var t = DeviceCheck.Rand(22, 4, 3).Sigmoid();
+        Tensor Run(Tensor input, Tensor target)
+        {
+            var parts = new[]
+            {
+                F.LeakyRelu(input, 0.1).Sum(), F.L1Loss(input, target), F.SmoothL1Loss(input, target), F.BinaryCrossEntropyWithLogits(input, target),
+                F.BinaryCrossEntropy(input.Sigmoid(), target), input.Clamp(-0.5, 0.5).Sum(),
+                Tensor.Cat([input, input * 2], 1).Square().Mean(), Tensor.Stack([input, target], 0).Std(),
+                F.Dropout(input, 0.0, training: true).Sum(), input[.., 1..].Pow(3).Sum(),
+            };
+            return parts.Aggregate((a, b) => a + b);
+        }
+        var xc = x.Clone().RequiresGrad_();
+        var xd = x.To(D).RequiresGrad_();
+        var yc = Run(xc, t);
+        var yd = Run(xd, t.To(D));
+        DeviceCheck.Same(yc, yd);
+        yc.Backward();
+        yd.Backward();
+        DeviceCheck.Same(xc.Grad!, xd.Grad!);
     }
 
     [Fact]

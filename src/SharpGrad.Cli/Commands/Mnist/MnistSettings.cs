@@ -50,6 +50,9 @@ internal sealed record MnistSettings
     /// <summary>A "Train Epoch" line every this many batches.</summary>
     public int LogInterval { get; init; } = 10;
 
+    /// <summary>The device the model and batches are moved to (<c>--device</c>; course 001's <c>net.to(device)</c>).</summary>
+    public Device Device { get; init; } = Device.Cpu;
+
     /// <summary>Test batch size (evaluation only; 1000 as in course 004).</summary>
     public int TestBatchSize { get; init; } = 1000;
 

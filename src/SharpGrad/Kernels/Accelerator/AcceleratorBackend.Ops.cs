@@ -7,6 +7,12 @@ namespace SharpGrad.Kernels.Accelerator;
 
 internal sealed partial class AcceleratorBackend
 {
+    /// <summary>
+    /// On the CPU simulator, products of more multiply-adds than this (m n k) run <see cref="GemmKernel.Plain{T}"/>: every
+    /// group barrier of the tiled kernel is an OS-thread rendezvous there. Smaller ones (the tests) run the tiled kernel.
+    /// </summary>
+    internal const long SimulatorTiledGemmLimit = 32 * 32 * 32;
+
     private readonly KernelSet<float> _f32 = new();
     private readonly KernelSet<double> _f64 = new();
     private readonly KernelSet<long> _i64 = new();
@@ -211,6 +217,16 @@ internal sealed partial class AcceleratorBackend
             M = m, N = n, K = kk, AOffset = la.Offset, BOffset = lb.Offset, COffset = cOff,
             As0 = la.Strides[0], As1 = la.Strides[1], Bs0 = lb.Strides[0], Bs1 = lb.Strides[1], Accumulate = accumulate ? 1 : 0,
         };
+        if (IsCpuSimulator && (long)m * n * kk > SimulatorTiledGemmLimit)
+        {
+            var plain = Load(ref k.GemmPlain, acc => acc.LoadAutoGroupedStreamKernel(
+                Method<Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmGeometry>>(typeof(GemmKernel), nameof(GemmKernel.Plain), typeof(T))));
+            lock (_stream) plain(m * n, Mine<T>(op, a), Mine<T>(op, b), Mine<T>(op, c), g);
+            GC.KeepAlive(a);
+            GC.KeepAlive(b);
+            GC.KeepAlive(c);
+            return;
+        }
         var grid = new Index2D((n + tile - 1) / tile, (m + tile - 1) / tile);
         lock (_stream) kernel(new KernelConfig(grid, new Index2D(tile, tile)), Mine<T>(op, a), Mine<T>(op, b), Mine<T>(op, c), g);
         GC.KeepAlive(a);
@@ -333,6 +349,7 @@ internal sealed partial class AcceleratorBackend
         public Action<Index1D, ArrayView<T>, ArrayView<T>, ElementGeometry>? Copy;
         public Action<Index1D, ArrayView<T>, ArrayView<T>, int, T, ReduceGeometry>? Reduce;
         public Action<KernelConfig, ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmGeometry>? Gemm;
+        public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, GemmGeometry>? GemmPlain;
         public Action<Index1D, ArrayView<T>, ArrayView<long>, long, int, int>? ArgRows;
         public Action<Index1D, ArrayView<T>, ArrayView<T>, long, int, int>? Softmax;
         public Action<Index1D, ArrayView<T>, ArrayView<T>, ArrayView<T>, RowOffsets, int, int>? SoftmaxBackward;

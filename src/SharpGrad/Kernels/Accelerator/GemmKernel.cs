@@ -52,4 +52,18 @@ internal static class GemmKernel
             c[at] = g.Accumulate != 0 ? c[at] + acc : acc;
         }
     }
+
+    /// <summary>
+    /// C = A B (+ C) with one thread per output element and no shared memory: what the CPU simulator runs for large
+    /// products (its group barriers cost an OS-thread rendezvous each, which makes the tiled kernel crawl there).
+    /// </summary>
+    public static void Plain<T>(Index1D i, ArrayView<T> a, ArrayView<T> b, ArrayView<T> c, GemmGeometry g) where T : unmanaged, INumber<T>
+    {
+        int row = i / g.N, col = i - row * g.N;
+        T acc = T.Zero;
+        long ai = g.AOffset + (long)row * g.As0, bi = g.BOffset + (long)col * g.Bs1;
+        for (int k = 0; k < g.K; k++) acc += a[ai + (long)k * g.As1] * b[bi + (long)k * g.Bs0];
+        long at = g.COffset + i;
+        c[at] = g.Accumulate != 0 ? c[at] + acc : acc;
+    }
 }

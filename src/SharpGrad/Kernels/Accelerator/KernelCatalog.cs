@@ -39,6 +39,7 @@ internal static class KernelCatalog
             yield return (Make(typeof(RowKernels), nameof(RowKernels.ArgRows), t), false);
             yield return (Make(typeof(GemmKernel), nameof(GemmKernel.Run), t, typeof(Tile16)), true);
             yield return (Make(typeof(GemmKernel), nameof(GemmKernel.Run), t, typeof(Tile4)), true);
+            yield return (Make(typeof(GemmKernel), nameof(GemmKernel.Plain), t), false);
         }
         foreach (var t in s_all)
         {

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SharpGrad;
 
 /// <summary>The kind of memory and processor a tensor lives on (<c>torch.device.type</c>).</summary>
-public enum DeviceType
+public enum DeviceType : byte
 {
     /// <summary>Main memory, SharpGrad's managed CPU kernels (<c>'cpu'</c>).</summary>
     Cpu,
@@ -22,17 +22,20 @@ public enum DeviceType
 /// </summary>
 public readonly struct Device : IEquatable<Device>
 {
+    // Four bytes in all: a storage's device fits in the padding of its object, so CPU tensors cost no extra memory.
+    private readonly ushort _index;
+
     private Device(DeviceType type, int index)
     {
         Type = type;
-        Index = index;
+        _index = checked((ushort)index);
     }
 
     /// <summary>The device kind (<c>device.type</c>).</summary>
     public DeviceType Type { get; }
 
     /// <summary>The device number within its kind; 0 for the CPU and the test device (<c>device.index</c>).</summary>
-    public int Index { get; }
+    public int Index => _index;
 
     /// <summary>True for the CPU.</summary>
     public bool IsCpu => Type == DeviceType.Cpu;
@@ -44,10 +47,11 @@ public readonly struct Device : IEquatable<Device>
     public static Device AccelCpu => new(DeviceType.Accel, 0);
 
     /// <summary>CUDA GPU number <paramref name="index"/> (<c>torch.device('cuda', index)</c>).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A negative index.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index outside 0..65535.</exception>
     public static Device Cuda(int index = 0)
     {
-        if (index < 0) throw new ArgumentOutOfRangeException(nameof(index), index, $"device: device index must be non-negative, got {index}");
+        if (index < 0 || index > ushort.MaxValue)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"device: device index must be in 0..{ushort.MaxValue}, got {index}");
         return new Device(DeviceType.Cuda, index);
     }
 

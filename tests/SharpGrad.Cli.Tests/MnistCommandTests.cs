@@ -230,6 +230,10 @@ public sealed class MnistCommandTests
         var r = CliRunner.Run(["mnist", "--device", "tpu:0", "--epochs", "1"]);
         Assert.NotEqual(0, r.ExitCode);
         Assert.Contains("--device expects cpu, cuda, cuda:N or accel:cpu, got 'tpu:0'", r.Error + r.Output);
+        if (System.Runtime.InteropServices.NativeLibrary.TryLoad("libcuda.so.1", out _)) return; // a driver: the message differs
+        var cuda = CliRunner.Run(["mnist", "--device", "cuda", "--epochs", "1"]);
+        Assert.NotEqual(0, cuda.ExitCode);
+        Assert.Contains("--device cuda: CUDA is not available: no NVIDIA driver (libcuda.so.1) was found", cuda.Error + cuda.Output);
     }
 
     [Fact]

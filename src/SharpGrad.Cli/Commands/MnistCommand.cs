@@ -47,8 +47,13 @@ internal static class MnistCommand
         limitTrain.HelpName = "N";
         var limitTest = MnistOptions.OptionalInt("--limit-test", "Test on the first N test samples only; default all");
         limitTest.HelpName = "N";
-        var device = CliOptions.Checked("--device", "Where to train: cpu, cuda, cuda:N, or accel:cpu (the test device: the CUDA " +
-            "kernels on ILGPU's CPU accelerator, slow); default cpu", Device.Cpu, ParseDevice, "cpu, cuda, cuda:N or accel:cpu");
+        var device = new Option<Device>("--device")
+        {
+            Description = "Where to train: cpu, cuda, cuda:N, or accel:cpu (the test device: the CUDA kernels on ILGPU's CPU " +
+                "accelerator, slow); default cpu",
+            DefaultValueFactory = _ => Device.Cpu,
+            CustomParser = ParseDevice,
+        };
         var logInterval = CliOptions.Int("--log-interval", "Print a 'Train Epoch' line every N batches (course 004: 10)", 10);
         logInterval.HelpName = "N";
 
@@ -157,15 +162,24 @@ internal static class MnistCommand
         return result;
     }
 
-    private static (bool, Device) ParseDevice(string text)
+    /// <summary>The device named by --device, checked to be usable (a CUDA device needs the driver and the GPU).</summary>
+    private static Device ParseDevice(System.CommandLine.Parsing.ArgumentResult r)
     {
+        string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
         try
         {
-            return (true, Device.Parse(text));
+            var device = Device.Parse(text);
+            if (!device.IsCpu) Cuda.GetDeviceName(device); // starts the device: no driver, no such GPU -> the error now
+            return device;
         }
         catch (ArgumentException)
         {
-            return (false, Device.Cpu);
+            r.AddError($"--device expects cpu, cuda, cuda:N or accel:cpu, got '{text}'");
         }
+        catch (InvalidOperationException e)
+        {
+            r.AddError($"--device {text}: {e.Message}");
+        }
+        return Device.Cpu;
     }
 }

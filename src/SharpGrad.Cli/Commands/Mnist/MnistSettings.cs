@@ -53,6 +53,9 @@ internal sealed record MnistSettings
     /// <summary>The device the model and batches are moved to (<c>--device</c>; course 001's <c>net.to(device)</c>).</summary>
     public Device Device { get; init; } = Device.Cpu;
 
+    /// <summary>Where to write the trained model as ONNX too (relative: inside the run folder); null for no export.</summary>
+    public string? ExportOnnx { get; init; }
+
     /// <summary>Test batch size (evaluation only; 1000 as in course 004).</summary>
     public int TestBatchSize { get; init; } = 1000;
 

@@ -24,7 +24,8 @@ public partial class Tensor
     /// <param name="dtype">The element type; by default from the array's element type.</param>
     /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
     /// <exception cref="ArgumentException">The element type is not supported or cannot be converted to <paramref name="dtype"/>.</exception>
-    public static Tensor From(Array data, DType? dtype = null, bool requiresGrad = false)
+    /// <param name="device">Where the tensor lives; the CPU by default.</param>
+    public static Tensor From(Array data, DType? dtype = null, bool requiresGrad = false, Device device = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         var sizes = new int[data.Rank];
@@ -39,7 +40,7 @@ public partial class Tensor
             byte[] or byte[,] or byte[,,] or byte[,,,] => FromConverted(data, sizes, o => (long)(byte)o),
             _ => throw new ArgumentException($"tensor: cannot make a tensor from {data.GetType().Name}; use float, double, int, long, byte or bool arrays"),
         };
-        if (dtype is DType target && target != t.DType) t = t.To(target);
+        t = t.To(device, dtype ?? t.DType);
         return requiresGrad ? t.RequiresGrad_() : t;
     }
 
@@ -66,7 +67,7 @@ public partial class Tensor
     public static Tensor Empty(params int[] size) => Empty(size, DType.Float32);
 
     /// <summary>Uninitialised (here: zero-filled) tensor (<c>torch.empty</c>).</summary>
-    public static Tensor Empty(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Zeros(CheckSize("empty", size), dtype, requiresGrad);
+    public static Tensor Empty(int[] size, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default) => Zeros(CheckSize("empty", size), dtype, requiresGrad, device);
 
     /// <summary>Tensor of zeros (<c>torch.zeros</c>).</summary>
     public static Tensor Zeros(params int[] size) => Zeros(size, DType.Float32);
@@ -75,10 +76,11 @@ public partial class Tensor
     /// <param name="size">The shape; every size non-negative.</param>
     /// <param name="dtype">The element type.</param>
     /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <param name="device">Where the tensor lives; the CPU by default.</param>
     /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
-    public static Tensor Zeros(int[] size, DType dtype = DType.Float32, bool requiresGrad = false)
+    public static Tensor Zeros(int[] size, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
     {
-        var t = Alloc(CheckSize("zeros", size), dtype);
+        var t = Alloc(CheckSize("zeros", size), dtype, device);
         return requiresGrad ? t.RequiresGrad_() : t;
     }
 
@@ -89,13 +91,14 @@ public partial class Tensor
     /// <param name="size">The shape; every size non-negative.</param>
     /// <param name="dtype">The element type.</param>
     /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <param name="device">Where the tensor lives; the CPU by default.</param>
     /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
-    public static Tensor Ones(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Full(CheckSize("ones", size), 1, dtype, requiresGrad);
+    public static Tensor Ones(int[] size, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default) => Full(CheckSize("ones", size), 1, dtype, requiresGrad, device);
 
     /// <summary>Tensor filled with one value (<c>torch.full</c>).</summary>
-    public static Tensor Full(int[] size, double fillValue, DType dtype = DType.Float32, bool requiresGrad = false)
+    public static Tensor Full(int[] size, double fillValue, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
     {
-        var t = Alloc(CheckSize("full", size), dtype);
+        var t = Alloc(CheckSize("full", size), dtype, device);
         if (fillValue != 0) Dispatch.Fill(t.Storage, t.Layout, fillValue);
         return requiresGrad ? t.RequiresGrad_() : t;
     }
@@ -104,7 +107,7 @@ public partial class Tensor
     public static Tensor Arange(long end) => Arange(0, end, 1);
 
     /// <summary>Integers from start (inclusive) to end (exclusive) in steps, as int64 (<c>torch.arange(start, end, step)</c>).</summary>
-    public static Tensor Arange(long start, long end, long step = 1, DType dtype = DType.Int64)
+    public static Tensor Arange(long start, long end, long step = 1, DType dtype = DType.Int64, Device device = default)
     {
         if (step == 0) throw new ArgumentException("arange: step must be nonzero");
         if ((end - start) * Math.Sign(step) < 0)
@@ -112,12 +115,11 @@ public partial class Tensor
         long n = (end - start + step - Math.Sign(step)) / step;
         var values = new long[n];
         for (long i = 0; i < n; i++) values[i] = start + i * step;
-        var t = FromBuffer(values, (int)n);
-        return dtype == DType.Int64 ? t : t.To(dtype);
+        return FromBuffer(values, (int)n).To(device, dtype);
     }
 
     /// <summary>Floats from start (inclusive) to end (exclusive) in steps (<c>torch.arange(0.0, 1.0, 0.1)</c>).</summary>
-    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
+    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32, Device device = default)
     {
         if (step == 0 || !double.IsFinite(step)) throw new ArgumentException($"arange: step must be finite and nonzero, got {step}");
         if ((end - start) * Math.Sign(step) < 0)
@@ -125,8 +127,7 @@ public partial class Tensor
         int n = checked((int)Math.Ceiling((end - start) / step));
         var values = new double[n];
         for (int i = 0; i < n; i++) values[i] = start + i * step;
-        var t = FromBuffer(values, n);
-        return dtype == DType.Float64 ? t : t.To(dtype);
+        return FromBuffer(values, n).To(device, dtype);
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end, both included (<c>torch.linspace</c>).</summary>
@@ -166,9 +167,10 @@ public partial class Tensor
     /// <param name="generator">Source of the random numbers; the default generator (seeded by <see cref="ManualSeed"/>) when null.</param>
     /// <param name="dtype">float32 or float64.</param>
     /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <param name="device">Where the tensor lives; the CPU by default.</param>
     /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
-    public static Tensor Rand(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
-        => Zeros(CheckSize("rand", size), RequireFloat("rand", dtype)).Uniform_(0, 1, generator).RequiresGrad_(requiresGrad);
+    public static Tensor Rand(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
+        => Zeros(CheckSize("rand", size), RequireFloat("rand", dtype)).Uniform_(0, 1, generator).To(device).RequiresGrad_(requiresGrad);
 
     /// <summary>Standard normal samples (<c>torch.randn</c>).</summary>
     public static Tensor Randn(params int[] size) => Randn(size, null);
@@ -178,9 +180,10 @@ public partial class Tensor
     /// <param name="generator">Source of the random numbers; the default generator (seeded by <see cref="ManualSeed"/>) when null.</param>
     /// <param name="dtype">float32 or float64.</param>
     /// <param name="requiresGrad">Make the result a leaf that records gradients (floating point only).</param>
+    /// <param name="device">Where the tensor lives; the CPU by default.</param>
     /// <exception cref="ArgumentException">A size is negative, or the dtype does not fit; the message names them.</exception>
-    public static Tensor Randn(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
-        => Zeros(CheckSize("randn", size), RequireFloat("randn", dtype)).Normal_(0, 1, generator).RequiresGrad_(requiresGrad);
+    public static Tensor Randn(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
+        => Zeros(CheckSize("randn", size), RequireFloat("randn", dtype)).Normal_(0, 1, generator).To(device).RequiresGrad_(requiresGrad);
 
     /// <summary>Normal samples with the given mean and standard deviation (<c>torch.normal(mean, std, size)</c>).</summary>
     /// <param name="mean">Mean of the distribution.</param>
@@ -229,22 +232,22 @@ public partial class Tensor
     }
 
     /// <summary>Zeros shaped like <paramref name="t"/> (<c>torch.zeros_like</c>).</summary>
-    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType);
+    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType, device: t.Device);
 
     /// <summary>Ones shaped like <paramref name="t"/> (<c>torch.ones_like</c>).</summary>
-    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Ones(t.Shape, dtype ?? t.DType);
+    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Ones(t.Shape, dtype ?? t.DType, device: t.Device);
 
     /// <summary>A constant shaped like <paramref name="t"/> (<c>torch.full_like</c>).</summary>
-    public static Tensor FullLike(Tensor t, double fillValue, DType? dtype = null) => Full(t.Shape, fillValue, dtype ?? t.DType);
+    public static Tensor FullLike(Tensor t, double fillValue, DType? dtype = null) => Full(t.Shape, fillValue, dtype ?? t.DType, device: t.Device);
 
     /// <summary>Uninitialised (here: zero-filled) tensor shaped like <paramref name="t"/> (<c>torch.empty_like</c>).</summary>
-    public static Tensor EmptyLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType);
+    public static Tensor EmptyLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType, device: t.Device);
 
     /// <summary>Uniform samples shaped like <paramref name="t"/> (<c>torch.rand_like</c>).</summary>
-    public static Tensor RandLike(Tensor t, Generator? generator = null) => Rand(t.Shape, generator, t.DType);
+    public static Tensor RandLike(Tensor t, Generator? generator = null) => Rand(t.Shape, generator, t.DType, device: t.Device);
 
     /// <summary>Normal samples shaped like <paramref name="t"/> (<c>torch.randn_like</c>).</summary>
-    public static Tensor RandnLike(Tensor t, Generator? generator = null) => Randn(t.Shape, generator, t.DType);
+    public static Tensor RandnLike(Tensor t, Generator? generator = null) => Randn(t.Shape, generator, t.DType, device: t.Device);
 
     /// <summary>Random integers shaped like <paramref name="t"/> (<c>torch.randint_like</c>).</summary>
     public static Tensor RandintLike(Tensor t, long low, long high, Generator? generator = null) => Randint(low, high, t.Shape, generator, t.DType);

@@ -135,9 +135,9 @@ public sealed class Conv1d : Module
         bool bias = true, DType dtype = DType.Float32, Generator? generator = null)
     {
         if (groups <= 0) throw new ArgumentException($"Conv1d: groups must be a positive integer, got {groups}");
-        if (inChannels % groups != 0) throw new ArgumentException($"Conv1d: in_channels ({inChannels}) must be divisible by groups ({groups})");
-        if (outChannels % groups != 0) throw new ArgumentException($"Conv1d: out_channels ({outChannels}) must be divisible by groups ({groups})");
-        if (kernelSize <= 0) throw new ArgumentException($"Conv1d: kernel_size must be positive, got {kernelSize}");
+        if (inChannels % groups != 0) throw new ArgumentException($"Conv1d: inChannels ({inChannels}) must be divisible by groups ({groups})");
+        if (outChannels % groups != 0) throw new ArgumentException($"Conv1d: outChannels ({outChannels}) must be divisible by groups ({groups})");
+        if (kernelSize <= 0) throw new ArgumentException($"Conv1d: kernelSize must be positive, got {kernelSize}");
         (InChannels, OutChannels, KernelSize, Stride, Padding, Dilation, Groups) = (inChannels, outChannels, kernelSize, stride, padding, dilation, groups);
         Weight = new Parameter(Tensor.Empty([outChannels, inChannels / groups, kernelSize], dtype));
         Bias = bias ? new Parameter(Tensor.Empty([outChannels], dtype)) : null;
@@ -297,9 +297,9 @@ public sealed class ConvTranspose1d : Module
         bool bias = true, int dilation = 1, DType dtype = DType.Float32, Generator? generator = null)
     {
         if (groups <= 0) throw new ArgumentException($"ConvTranspose1d: groups must be a positive integer, got {groups}");
-        if (inChannels % groups != 0) throw new ArgumentException($"ConvTranspose1d: in_channels ({inChannels}) must be divisible by groups ({groups})");
-        if (outChannels % groups != 0) throw new ArgumentException($"ConvTranspose1d: out_channels ({outChannels}) must be divisible by groups ({groups})");
-        if (kernelSize <= 0) throw new ArgumentException($"ConvTranspose1d: kernel_size must be positive, got {kernelSize}");
+        if (inChannels % groups != 0) throw new ArgumentException($"ConvTranspose1d: inChannels ({inChannels}) must be divisible by groups ({groups})");
+        if (outChannels % groups != 0) throw new ArgumentException($"ConvTranspose1d: outChannels ({outChannels}) must be divisible by groups ({groups})");
+        if (kernelSize <= 0) throw new ArgumentException($"ConvTranspose1d: kernelSize must be positive, got {kernelSize}");
         (InChannels, OutChannels, KernelSize, Stride, Padding, OutputPadding, Groups, Dilation) =
             (inChannels, outChannels, kernelSize, stride, padding, outputPadding, groups, dilation);
         Weight = new Parameter(Tensor.Empty([inChannels, outChannels / groups, kernelSize], dtype));

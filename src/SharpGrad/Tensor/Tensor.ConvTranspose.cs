@@ -45,7 +45,7 @@ public partial class Tensor
         int n = x.Size(0), cin = x.Size(1), h = x.Size(2), w = x.Size(3);
         if (weight.NDim != 4 || weight.Size(0) != cin)
             throw new ArgumentException($"{op}: expected weight [Cin, Cout/groups, kH, kW] with Cin = {cin}, but got {shapes}");
-        if (cin % groups != 0) throw new ArgumentException($"{op}: in_channels ({cin}) must be divisible by groups ({groups}); {shapes}");
+        if (cin % groups != 0) throw new ArgumentException($"{op}: inChannels ({cin}) must be divisible by groups ({groups}); {shapes}");
         int cout = weight.Size(1) * groups, kh = weight.Size(2), kw = weight.Size(3);
         if (kh == 0 || kw == 0) throw new ArgumentException($"{op}: weight of shape {Core.Shape.Format(weight.Shape)} has an empty kernel");
         if (bias is not null && (bias.NDim != 1 || bias.Size(0) != cout))

@@ -52,8 +52,8 @@ public class ConvolutionFamilyTests
         Check.Throws<ArgumentException>(() => F.Conv1d(Tensor.Zeros(1, 2, 4), Tensor.Zeros(6, 2)), "conv1d", "3D weight", "[6, 2]");
         Check.Throws<ArgumentException>(() => F.Conv1d(Tensor.Zeros(1, 3, 8), w), "conv1d", "2 input channels", "[1, 3, 8]", "[6, 2, 3]");
         Check.Throws<ArgumentException>(() => F.Conv1d(Tensor.Zeros(1, 2, 2), w), "conv1d", "kernel size 3", "input length 2");
-        Check.Throws<ArgumentException>(() => new Conv1d(3, 4, 3, groups: 2), "Conv1d", "in_channels (3)", "groups (2)");
-        Check.Throws<ArgumentException>(() => new Conv1d(2, 4, 0), "Conv1d", "kernel_size", "0");
+        Check.Throws<ArgumentException>(() => new Conv1d(3, 4, 3, groups: 2), "Conv1d", "inChannels (3)", "groups (2)");
+        Check.Throws<ArgumentException>(() => new Conv1d(2, 4, 0), "Conv1d", "kernelSize", "0");
     }
 }
 
@@ -139,10 +139,10 @@ public class ConvTransposeTests
         Check.Throws<ArgumentException>(() => F.ConvTranspose2d(Tensor.Zeros(4, 3), Tensor.Zeros(4, 2, 3, 3)), "conv_transpose2d", "3D", "4D", "[4, 3]");
         Check.Throws<ArgumentException>(() => F.ConvTranspose2d(x, Tensor.Zeros(4, 2, 3, 3), stride: 2, outputPadding: 2), "conv_transpose2d", "outputPadding (2, 2)", "stride (2, 2)");
         Check.Throws<ArgumentException>(() => F.ConvTranspose2d(x, Tensor.Zeros(4, 2, 3, 3), Tensor.Zeros(3)), "conv_transpose2d", "bias", "[2]", "[3]");
-        Check.Throws<ArgumentException>(() => F.ConvTranspose2d(x, Tensor.Zeros(4, 2, 3, 3), groups: 3), "conv_transpose2d", "in_channels (4)", "groups (3)");
+        Check.Throws<ArgumentException>(() => F.ConvTranspose2d(x, Tensor.Zeros(4, 2, 3, 3), groups: 3), "conv_transpose2d", "inChannels (4)", "groups (3)");
         Check.Throws<ArgumentException>(() => F.ConvTranspose2d(x, Tensor.Zeros(4, 2, 1, 1), padding: 2), "conv_transpose2d", "output size", "too small");
         Check.Throws<ArgumentException>(() => F.ConvTranspose2d(x, Tensor.Zeros([4, 2, 3, 3], DType.Float64)), "conv_transpose2d", "torch.float32", "torch.float64");
-        Check.Throws<ArgumentException>(() => new ConvTranspose2d(3, 4, 3, groups: 2), "ConvTranspose2d", "in_channels (3)");
+        Check.Throws<ArgumentException>(() => new ConvTranspose2d(3, 4, 3, groups: 2), "ConvTranspose2d", "inChannels (3)");
     }
 }
 
@@ -162,6 +162,6 @@ public class ConvTranspose1dTests
         Check.Gradients(t => F.ConvTranspose1d(t[0], t[1], t[2], 2, 1, 1, 2, 2), Check.Input(1, 1, 4, 3), ct.Weight, ct.Bias!);
         Check.Throws<ArgumentException>(() => F.ConvTranspose1d(Tensor.Zeros(4), Tensor.Zeros(4, 2, 3)), "conv_transpose1d", "[4]");
         Check.Throws<ArgumentException>(() => F.ConvTranspose1d(Tensor.Zeros(1, 4, 5), Tensor.Zeros(4, 2)), "conv_transpose1d", "3D weight", "[4, 2]");
-        Check.Throws<ArgumentException>(() => new ConvTranspose1d(3, 4, 3, groups: 2), "ConvTranspose1d", "in_channels (3)");
+        Check.Throws<ArgumentException>(() => new ConvTranspose1d(3, 4, 3, groups: 2), "ConvTranspose1d", "inChannels (3)");
     }
 }

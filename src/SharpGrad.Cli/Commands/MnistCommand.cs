@@ -129,7 +129,7 @@ internal static class MnistCommand
         run.Log("");
 
         var final = result.Final;
-        double seconds = result.History["seconds"].Sum();
+        double seconds = MnistReport.Column(result.History, "seconds").Sum();
         run.Metric("model", settings.Model);
         run.Metric("dataset", settings.Dataset);
         run.Metric("optimizer", settings.Optimizer);
@@ -142,7 +142,7 @@ internal static class MnistCommand
         run.Metric("best_epoch", result.BestEpoch);
         run.Metric("stopped_early", result.StoppedEarly);
         run.Metric("steps", result.Steps);
-        run.Metric("final_train_loss", result.History["train_loss"][^1]);
+        run.Metric("final_train_loss", MnistReport.Column(result.History, "train_loss") is { Count: > 0 } trainLoss ? trainLoss[^1] : double.NaN);
         run.Metric("test_loss", final.Loss);
         run.Metric("test_correct", final.Correct);
         run.Metric("test_accuracy", final.Accuracy);

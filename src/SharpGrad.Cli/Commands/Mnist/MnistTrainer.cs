@@ -62,7 +62,7 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
 
         long step = 0;
         int epochsRun = 0;
-        bool stopped = false;
+        bool stopped = false, midEpoch = false;
         MnistEvaluation? last = null;
         run.WithProgress($"{settings.Model} on {settings.Dataset}", (long)settings.Epochs * trainCount, progress =>
         {
@@ -93,6 +93,13 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
                     foreach (var o in observers) o.OnTrainStep(step, l);
                     progress.Advance(size, l, "img");
                     batchIdx++;
+                    if (run.Interrupted) break;
+                }
+                // Ctrl-C: the step is done; an unfinished epoch gets no history row.
+                if (run.Interrupted && batchIdx < batches)
+                {
+                    midEpoch = true;
+                    break;
                 }
                 double trainLoss = lossSum / Math.Max(1, seen), trainAcc = (double)correct / Math.Max(1, seen);
                 foreach (var o in observers) o.OnTrainEpoch(epoch, trainLoss, trainAcc);
@@ -113,11 +120,13 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
                     stopped = epoch < settings.Epochs;
                     break;
                 }
+                if (run.Interrupted) break;
             }
         });
 
         int bestEpoch = epochsRun;
-        var final = last!;
+        // Interrupted within an epoch, the saved model is the one of the last step: test that one.
+        var final = midEpoch || last is null ? Evaluate(testLoader) : last;
         if (early is not null && early.BestEpoch > 0 && early.BestEpoch != epochsRun)
         {
             early.RestoreBest(model);

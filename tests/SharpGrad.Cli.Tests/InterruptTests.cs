@@ -11,8 +11,13 @@ public sealed class InterruptTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
-    /// <summary>Starts <c>dotnet SharpGrad.Cli.dll mnist ...</c> for many epochs and returns once it has logged a training line.</summary>
-    private static (Process Process, List<string> Output, string OutDir) StartTraining()
+    private static readonly string[] Mnist = ["mnist", "--epochs", "1000", "--limit-train", "512", "--limit-test", "64", "--log-interval", "1"];
+
+    /// <summary>Starts <c>dotnet SharpGrad.Cli.dll mnist ...</c> for many epochs and returns once it has finished an epoch.</summary>
+    private static (Process Process, List<string> Output, string OutDir) StartTraining() => StartTraining(Mnist, "Test set:");
+
+    /// <summary>Starts <c>dotnet SharpGrad.Cli.dll ARGS</c> and returns once it has printed a line starting with <paramref name="ready"/>.</summary>
+    private static (Process Process, List<string> Output, string OutDir) StartTraining(string[] args, string ready)
     {
         string outDir = Path.Combine(Path.GetTempPath(), "sharpgrad-cli-tests", Guid.NewGuid().ToString("N"));
         string dll = Path.Combine(AppContext.BaseDirectory, "SharpGrad.Cli.dll");
@@ -22,8 +27,7 @@ public sealed class InterruptTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { dll, "mnist", "--epochs", "1000", "--limit-train", "512", "--limit-test", "64", "--log-interval", "1", "--out", outDir })
-            info.ArgumentList.Add(a);
+        foreach (var a in (string[])[dll, .. args, "--out", outDir]) info.ArgumentList.Add(a);
         var p = Process.Start(info)!;
         var output = new List<string>();
         var trained = new TaskCompletionSource();
@@ -31,7 +35,7 @@ public sealed class InterruptTests
         {
             if (e.Data is null) return;
             lock (output) output.Add(e.Data);
-            if (e.Data.StartsWith("Test set:", StringComparison.Ordinal)) trained.TrySetResult();
+            if (e.Data.StartsWith(ready, StringComparison.Ordinal)) trained.TrySetResult();
         };
         p.ErrorDataReceived += (_, e) =>
         {
@@ -81,6 +85,23 @@ public sealed class InterruptTests
         Assert.True(metrics.RootElement.GetProperty("epochs_run").GetInt32() >= 1);
         Assert.True(metrics.RootElement.GetProperty("epochs_run").GetInt32() < 1000);
         Assert.True(File.ReadAllLines(Path.Combine(outDir, "history.csv")).Length >= 2);
+        Directory.Delete(outDir, recursive: true);
+    }
+
+    [Fact]
+    public void HandWrittenLoops_StopAtTheEpochEndAndWriteWhatExists()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var (p, output, outDir) = StartTraining(["regression", "--epochs", "100000", "--samples", "200"], "epoch 2,");
+        Signal(p, "TERM");
+        int code = WaitForExit(p, output);
+        string log = string.Join("\n", output);
+        Assert.True(code == 130, $"exit code {code}\n{log}");
+        foreach (var name in new[] { "metrics.json", "history.csv", "loss.svg", "model.safetensors" })
+            Assert.True(File.Exists(Path.Combine(outDir, name)), $"{name} is missing\n{log}");
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "metrics.json")));
+        Assert.True(metrics.RootElement.GetProperty("interrupted").GetBoolean());
+        Assert.InRange(metrics.RootElement.GetProperty("epochs").GetInt32(), 2, 99_999);
         Directory.Delete(outDir, recursive: true);
     }
 

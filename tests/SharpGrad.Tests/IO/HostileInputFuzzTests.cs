@@ -91,7 +91,11 @@ public sealed class HostileInputFuzzTests : IDisposable
         var gz = new MemoryStream();
         using (var z = new GZipStream(gz, CompressionLevel.Optimal, leaveOpen: true)) z.Write(raw.ToArray());
         var rng = new Random(7);
-        foreach (var (valid, kind) in new[] { (raw.ToArray(), "raw"), (gz.ToArray(), "gzip") })
+        // Every cut of the gzip file's tail (trailer and last deflate bytes) first, then random damage.
+        var gzip = gz.ToArray();
+        for (int cut = 1; cut <= 16; cut++)
+            Check.Throws<IdxFormatException>(() => Idx.Read(new MemoryStream(gzip[..^cut]), "cut.idx.gz"), "cut.idx.gz");
+        foreach (var (valid, kind) in new[] { (raw.ToArray(), "raw"), (gzip, "gzip") })
         {
             for (int trial = 0; trial < Mutations; trial++)
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace SharpGrad.Cli.Tests;
@@ -7,7 +8,7 @@ namespace SharpGrad.Cli.Tests;
 /// Ctrl-C (SIGINT) and SIGTERM during training, sent to a real child process: the first finishes the current step, writes
 /// what exists with "interrupted": true and exits 130; a second exits at once.
 /// </summary>
-public sealed class InterruptTests
+public sealed partial class InterruptTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(90);
 
@@ -52,7 +53,11 @@ public sealed class InterruptTests
         return (p, output, outDir);
     }
 
-    private static void Signal(Process p, string name) => Process.Start("kill", ["-" + name, p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    /// <summary>Sends SIGINT or SIGTERM through libc's kill(2) (no procps needed on a minimal machine).</summary>
+    private static void Signal(Process p, string name) => Assert.Equal(0, Kill(p.Id, name == "INT" ? 2 : 15));
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
 
     private static int WaitForExit(Process p, List<string> output)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SharpGrad;
 using SharpGrad.Bench;
 
 // The SharpGrad benchmark: JSON lines on standard output (one per workload; sgemm gives one per shape).
@@ -8,6 +9,7 @@ using SharpGrad.Bench;
 var workloads = Workloads.All;
 var names = new List<string>();
 string dataDir = SharpGrad.Vision.FashionMNIST.DebianRoot;
+var device = Device.Cpu;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--data" && i + 1 < args.Length) dataDir = args[++i];
@@ -16,9 +18,22 @@ for (int i = 0; i < args.Length; i++)
         SharpGrad.Kernels.Threading.NumThreads = threads;
         i++;
     }
+    else if (args[i] == "--device" && i + 1 < args.Length)
+    {
+        try
+        {
+            device = Device.Parse(args[++i]);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"bench: {e.Message}");
+            return 2;
+        }
+    }
     else if (args[i] is "-h" or "--help")
     {
-        Console.WriteLine("usage: SharpGrad.Bench [workload ...] [--data DIR] [--threads N]\nworkloads: " + string.Join(", ", workloads.Keys));
+        Console.WriteLine("usage: SharpGrad.Bench [workload ...] [--data DIR] [--threads N] [--device cpu|cuda|cuda:N|accel:cpu]\nworkloads: "
+            + string.Join(", ", workloads.Keys) + "; with --device: " + string.Join(", ", Workloads.DeviceCapable));
         return 0;
     }
     else names.Add(args[i]);
@@ -31,9 +46,27 @@ foreach (var name in names)
         return 2;
     }
 }
-if (names.Count == 0) names.AddRange(workloads.Keys);
+if (names.Count == 0) names.AddRange(device.IsCpu ? workloads.Keys : Workloads.DeviceCapable);
+foreach (var name in names)
+{
+    if (!device.IsCpu && !Workloads.DeviceCapable.Contains(name))
+    {
+        Console.Error.WriteLine($"bench: workload '{name}' runs on the CPU only; with --device: {string.Join(", ", Workloads.DeviceCapable)}");
+        return 2;
+    }
+}
+string deviceName;
+try
+{
+    deviceName = $"{device} ({Cuda.GetDeviceName(device)})";
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 2;
+}
 
-var context = new BenchContext(dataDir);
+var context = new BenchContext(dataDir, device);
 foreach (var name in names)
 {
     foreach (var result in workloads[name](context))
@@ -41,6 +74,7 @@ foreach (var name in names)
         var line = new Dictionary<string, object?> { ["impl"] = "sharpgrad", ["workload"] = name };
         foreach (var (key, value) in result) line[key] = value;
         line["threads"] = SharpGrad.Kernels.Threading.NumThreads;
+        line["device"] = deviceName;
         line["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1);
         Console.WriteLine(JsonSerializer.Serialize(line));
     }

@@ -68,7 +68,7 @@ internal sealed unsafe class MpiLibrary
     /// components as plugins that expect libmpi's symbols to be visible globally.
     /// </summary>
     /// <exception cref="DllNotFoundException">libmpi.so.40 is not installed; the message names the apt package.</exception>
-    public static MpiLibrary Load()
+    public static MpiLibrary Load(string soName = SoName)
     {
         nint handle = 0;
         string? error = null;
@@ -76,15 +76,15 @@ internal sealed unsafe class MpiLibrary
         {
             try
             {
-                handle = dlopen(SoName, RtldNow | RtldGlobal);
+                handle = dlopen(soName, RtldNow | RtldGlobal);
                 if (handle == 0) error = Marshal.PtrToStringUTF8(dlerror());
             }
             catch (EntryPointNotFoundException) { } // a libc without dlopen in libc.so.6: fall back below
             catch (DllNotFoundException) { }
         }
-        if (handle == 0 && !NativeLibrary.TryLoad(SoName, out handle))
+        if (handle == 0 && !NativeLibrary.TryLoad(soName, out handle))
             throw new DllNotFoundException(
-                $"init_process_group: backend 'mpi' needs OpenMPI's {SoName}, which could not be loaded ({error ?? "not found"}). " +
+                $"init_process_group: backend 'mpi' needs OpenMPI's {soName}, which could not be loaded ({error ?? "not found"}). " +
                 $"Install it with: sudo apt-get install {Package}");
         try
         {
@@ -93,7 +93,7 @@ internal sealed unsafe class MpiLibrary
         catch (EntryPointNotFoundException e)
         {
             throw new DllNotFoundException(
-                $"init_process_group: {SoName} was found but is not OpenMPI 4 ({e.Message}); install Debian's {Package}", e);
+                $"init_process_group: {soName} was found but is not OpenMPI 4 ({e.Message}); install Debian's {Package}", e);
         }
     }
 

@@ -5,6 +5,8 @@ using SharpGrad.Bench;
 // The SharpGrad benchmark: JSON lines on standard output (one per workload; sgemm gives one per shape).
 //   dotnet run -c Release --project bench/SharpGrad.Bench -- [workload ...] [--data DIR] [--threads N]
 // With no workload names, every workload runs. bench/README.md lists them; bench/compare.sh compares with PyTorch.
+// The ddp workload starts this program again as its worker processes (under mpirun).
+if (args.Length > 0 && args[0] == DdpWorker.Command) return DdpWorker.Run(args[1..]);
 var workloads = Workloads.All;
 var names = new List<string>();
 string dataDir = SharpGrad.Vision.FashionMNIST.DebianRoot;
@@ -31,7 +33,8 @@ foreach (var name in names)
         return 2;
     }
 }
-if (names.Count == 0) names.AddRange(workloads.Keys);
+// ddp needs mpirun and takes minutes: only when named.
+if (names.Count == 0) names.AddRange(workloads.Keys.Where(name => name != "ddp"));
 
 var context = new BenchContext(dataDir);
 foreach (var name in names)

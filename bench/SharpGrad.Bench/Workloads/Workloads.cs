@@ -20,5 +20,6 @@ internal static class Workloads
             ["mlp"] = FashionMlpWorkloads.Mlp,
             ["deep"] = FashionMlpWorkloads.Deep,
             ["cnn"] = CnnWorkload.Run,
+            ["ddp"] = DdpWorkload.Run,
         };
 }

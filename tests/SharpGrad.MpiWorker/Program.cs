@@ -16,10 +16,11 @@ string detail = scenario switch
     "collectives" => CollectiveChecks.Run(),
     "sampler" => SamplerChecks.Run(),
     "ddp" => DdpChecks.EquivalenceWithOneProcess(),
+    "ddp-view" => DdpChecks.EquivalenceWithOneProcess(asView: true),
     "nosync" => DdpChecks.NoSyncAccumulates(),
     "die" => FailureScenarios.RankDies(),
     "hang" => FailureScenarios.RankHangs(),
-    _ => throw new ArgumentException($"unknown scenario '{scenario}' (collectives, sampler, ddp, nosync, die, hang)"),
+    _ => throw new ArgumentException($"unknown scenario '{scenario}' (collectives, sampler, ddp, ddp-view, nosync, die, hang)"),
 };
 Console.WriteLine($"rank {rank}: PASS {scenario} {detail}");
 Dist.DestroyProcessGroup();

@@ -38,7 +38,7 @@ internal static class DdpWorker
 
         Tensor.ManualSeed(1);
         var net = Deep();
-        var ddp = mode == "ddp" ? new DistributedDataParallel(net) : null;
+        var ddp = mode == "ddp" ? new DistributedDataParallel(net, gradientAsBucketView: true) : null;
         if (mode == "plain") foreach (var p in net.Parameters()) Dist.Broadcast(p, 0);
         Module model = ddp is null ? net : ddp;
         var parameters = net.Parameters().ToArray();

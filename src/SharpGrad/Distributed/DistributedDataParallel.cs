@@ -37,9 +37,15 @@ public sealed class DistributedDataParallel : Module
     /// <param name="module">The model; every rank must build the same architecture.</param>
     /// <param name="bucketCapMb">Megabytes (2^20 bytes) of gradient per all-reduce, 25 as PyTorch.</param>
     /// <param name="broadcastBuffers">Copy rank 0's buffers (batch-norm statistics) to every rank at each training forward.</param>
+    /// <param name="gradientAsBucketView">
+    /// After averaging, make each <c>Grad</c> a view of its bucket instead of copying the average into it
+    /// (<c>gradient_as_bucket_view</c>): saves two copies of every gradient per step when gradients are zeroed in place
+    /// (<c>ZeroGrad(setToNone: false)</c>, backward then accumulates straight into the buckets) and one otherwise. A
+    /// <c>Grad</c> tensor kept from before the step then no longer receives the average.
+    /// </param>
     /// <exception cref="InvalidOperationException">The process group is not initialised.</exception>
     /// <exception cref="ArgumentException">A bucket cap that is not positive, or a parameter that is not float32/float64.</exception>
-    public DistributedDataParallel(Module module, double bucketCapMb = 25, bool broadcastBuffers = true)
+    public DistributedDataParallel(Module module, double bucketCapMb = 25, bool broadcastBuffers = true, bool gradientAsBucketView = false)
     {
         ArgumentNullException.ThrowIfNull(module);
         if (!(bucketCapMb > 0)) throw new ArgumentException($"DistributedDataParallel: bucket_cap_mb must be positive, got {bucketCapMb}");
@@ -51,7 +57,7 @@ public sealed class DistributedDataParallel : Module
         foreach (var p in module.Parameters()) Dist.Broadcast(p, 0);
         foreach (var b in module.Buffers()) Dist.Broadcast(b, 0);
 
-        _buckets = AssignBuckets([.. module.Parameters().Where(p => p.RequiresGrad).Reverse()], (long)(bucketCapMb * (1 << 20)));
+        _buckets = AssignBuckets([.. module.Parameters().Where(p => p.RequiresGrad).Reverse()], (long)(bucketCapMb * (1 << 20)), gradientAsBucketView);
         var hooks = new List<RemovableHandle>();
         foreach (var bucket in _buckets)
             for (int slot = 0; slot < bucket.Parameters.Length; slot++)
@@ -127,7 +133,7 @@ public sealed class DistributedDataParallel : Module
         foreach (var bucket in _buckets) bucket.Finish(_worldSize);
     }
 
-    private static GradBucket[] AssignBuckets(Parameter[] parameters, long capBytes)
+    private static GradBucket[] AssignBuckets(Parameter[] parameters, long capBytes, bool asView)
     {
         var buckets = new List<GradBucket>();
         foreach (var group in parameters.GroupBy(p => p.DType))
@@ -143,12 +149,12 @@ public sealed class DistributedDataParallel : Module
                 long cap = buckets.Count == 0 ? Math.Min(FirstBucketBytes, capBytes) : capBytes;
                 if (bytes >= cap)
                 {
-                    buckets.Add(new GradBucket(buckets.Count, [.. current]));
+                    buckets.Add(new GradBucket(buckets.Count, [.. current], asView));
                     current.Clear();
                     bytes = 0;
                 }
             }
-            if (current.Count > 0) buckets.Add(new GradBucket(buckets.Count, [.. current]));
+            if (current.Count > 0) buckets.Add(new GradBucket(buckets.Count, [.. current], asView));
         }
         return [.. buckets];
     }

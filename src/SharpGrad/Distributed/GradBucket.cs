@@ -15,12 +15,14 @@ namespace SharpGrad.Distributed;
 internal sealed unsafe class GradBucket
 {
     private readonly Array _buffer;
+    private readonly Storage _storage; // the same array, for gradients that are views of the bucket
     private readonly nint _pointer;
     private readonly bool[] _marked;
     private MpiOperation? _operation;
 
-    public GradBucket(int index, Parameter[] parameters)
+    public GradBucket(int index, Parameter[] parameters, bool gradientAsBucketView)
     {
+        GradientAsBucketView = gradientAsBucketView;
         Index = index;
         Parameters = parameters;
         DType = parameters[0].DType;
@@ -28,11 +30,23 @@ internal sealed unsafe class GradBucket
         int total = 0;
         for (int i = 0; i < parameters.Length; i++) { Offsets[i] = total; total += parameters[i].Numel(); }
         Count = total;
-        _buffer = DType == DType.Float64 ? GC.AllocateArray<double>(total, pinned: true) : GC.AllocateArray<float>(total, pinned: true);
+        if (DType == DType.Float64)
+        {
+            var doubles = GC.AllocateArray<double>(total, pinned: true);
+            (_buffer, _storage) = (doubles, new Storage<double>(doubles));
+        }
+        else
+        {
+            var floats = GC.AllocateArray<float>(total, pinned: true);
+            (_buffer, _storage) = (floats, new Storage<float>(floats));
+        }
         _pointer = Marshal.UnsafeAddrOfPinnedArrayElement(_buffer, 0);
         _marked = new bool[parameters.Length];
         Pending = parameters.Length;
     }
+
+    /// <summary>After averaging, each <c>Grad</c> becomes a view of the bucket instead of receiving a copy.</summary>
+    public bool GradientAsBucketView { get; }
 
     /// <summary>Position among the buckets: buckets are launched in this order on every rank.</summary>
     public int Index { get; }
@@ -79,7 +93,8 @@ internal sealed unsafe class GradBucket
         _marked[slot] = true;
         var grad = Parameters[slot].Grad;
         int offset = Offsets[slot], n = Parameters[slot].Numel();
-        if (DType == DType.Float64) CopyIn<double>(grad, offset, n);
+        if (IsBucketView(grad, slot)) { } // backward accumulated straight into the bucket
+        else if (DType == DType.Float64) CopyIn<double>(grad, offset, n);
         else CopyIn<float>(grad, offset, n);
         return --Pending == 0;
     }
@@ -104,6 +119,9 @@ internal sealed unsafe class GradBucket
         _operation = null;
     }
 
+    private bool IsBucketView(Tensor? grad, int slot)
+        => grad is not null && ReferenceEquals(grad.Storage, _storage) && grad.Layout.Offset == Offsets[slot] && grad.IsContiguous();
+
     private Span<T> Slice<T>(int offset, int n) where T : unmanaged => new((T*)_pointer + offset, n);
 
     private void CopyIn<T>(Tensor? grad, int offset, int n) where T : unmanaged
@@ -123,7 +141,9 @@ internal sealed unsafe class GradBucket
             var p = Parameters[i];
             var averaged = Slice<T>(Offsets[i], p.Numel());
             var grad = p.Grad;
-            if (grad is not null && grad.IsContiguous() && grad.GradFn is null)
+            if (IsBucketView(grad, i)) continue; // already averaged in place
+            if (GradientAsBucketView) p.Grad = new Tensor(_storage, Layout.Contiguous(p.Shape, Offsets[i]));
+            else if (grad is not null && grad.IsContiguous() && grad.GradFn is null)
             {
                 averaged.CopyTo(((Storage<T>)grad.Storage).Data.AsSpan(grad.Layout.Offset, averaged.Length));
                 grad.BumpVersion();

@@ -109,6 +109,16 @@ internal sealed unsafe class MpiLibrary
 
     private nint Export(string name) => NativeLibrary.GetExport(_handle, name);
 
+    /// <summary>Sleeps about <paramref name="microseconds"/> (plus the kernel's timer slack); Thread.Sleep has millisecond steps.</summary>
+    public static void SleepMicroseconds(int microseconds)
+    {
+        if (OperatingSystem.IsLinux()) usleep((uint)microseconds);
+        else Thread.Sleep(0);
+    }
+
+    [DllImport("libc.so.6")]
+    private static extern int usleep(uint microseconds);
+
     private const int RtldNow = 2, RtldGlobal = 0x100;
 
     [DllImport("libc.so.6", CharSet = CharSet.Ansi, BestFitMapping = false)]

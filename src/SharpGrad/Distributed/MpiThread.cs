@@ -29,10 +29,16 @@ internal sealed unsafe class MpiOperation(string name, MpiOperation.Launcher lau
     /// <summary>True once the operation finished (successfully or not).</summary>
     public bool IsCompleted => _done.IsSet;
 
+    /// <summary>True once a thread waits for the operation: the MPI thread then polls it eagerly.</summary>
+    internal bool Awaited => _awaited;
+
+    private volatile bool _awaited;
+
     /// <summary>Blocks until the MPI thread finished the operation; rethrows its error.</summary>
     /// <exception cref="DistBackendException">MPI reported an error.</exception>
     public void Wait()
     {
+        _awaited = true;
         _done.Wait();
         _done.Dispose();
         if (_error is not null) throw new DistBackendException(_error.Message, _error);
@@ -43,9 +49,12 @@ internal sealed unsafe class MpiOperation(string name, MpiOperation.Launcher lau
 /// The one thread that calls MPI. It initialises MPI with <c>MPI_THREAD_FUNNELED</c> (only this thread makes MPI calls,
 /// so nothing depends on the library's thread-multiple support), then runs the operations queued by any thread in
 /// queue order: the order in which collectives are issued is then the same on every rank as long as every rank queues
-/// them in the same order. Each operation is a non-blocking MPI call completed with <c>MPI_Test</c>, polled first
-/// eagerly and then with growing pauses, so that a rank that died or hangs makes this one fail after the process group's
-/// timeout (printing which collective and aborting the job with <c>MPI_Abort</c>) instead of waiting forever. While the
+/// them in the same order. Each operation is a non-blocking MPI call completed with <c>MPI_Test</c> (OpenMPI moves data
+/// between processes only inside MPI calls), so that a rank that died or hangs makes this one fail after the process
+/// group's timeout (printing which collective and aborting the job with <c>MPI_Abort</c>) instead of waiting forever.
+/// How often it polls depends on who waits: an operation some thread waits for is polled eagerly (spinning, then
+/// yielding); one that runs in the background while backward goes on (a DDP bucket) is polled every ~50 microseconds
+/// with sleeps in between, so that the thread takes little CPU from the compute threads it overlaps with. While the
 /// queue is empty the thread sleeps: it costs the compute threads nothing between collectives.
 /// </summary>
 internal sealed unsafe class MpiThread
@@ -149,7 +158,7 @@ internal sealed unsafe class MpiThread
             {
                 nint request = 0;
                 Check(operation.Start(Mpi, &request), operation.Name);
-                Complete(request, operation.Name);
+                Complete(request, operation);
                 operation.Complete(null);
             }
             catch (Exception e)
@@ -163,23 +172,23 @@ internal sealed unsafe class MpiThread
     }
 
     /// <summary>Polls the request until it completes; aborts the job when it takes longer than the timeout.</summary>
-    private void Complete(nint request, string name)
+    private void Complete(nint request, MpiOperation operation)
     {
         var clock = Stopwatch.StartNew();
-        for (int polls = 0; ; polls++)
+        long awaitedSince = -1; // clock milliseconds when a thread started waiting
+        for (int polls = 0, eager = 0; ; polls++)
         {
             int flag = 0;
-            Check(Mpi.Test(&request, &flag, null), name);
+            Check(Mpi.Test(&request, &flag, null), operation.Name);
             if (flag != 0) return;
-            // Eager at first (a collective between processes on one machine takes tens of microseconds to milliseconds),
-            // then yielding the core to the compute threads, then sleeping while another rank is far behind.
-            if (polls < 200) Thread.SpinWait(20);
-            else if (clock.ElapsedMilliseconds < 20) Thread.Yield();
-            else
-            {
-                if (clock.Elapsed > _timeout) AbortJob(name, clock.Elapsed);
-                Thread.Sleep(1);
-            }
+            if ((polls & 63) == 0 && clock.Elapsed > _timeout) AbortJob(operation.Name, clock.Elapsed);
+            if (!operation.Awaited) { MpiLibrary.SleepMicroseconds(50); continue; }
+            if (awaitedSince < 0) awaitedSince = clock.ElapsedMilliseconds;
+            // Awaited: eager at first (a collective between processes on one machine takes tens of microseconds to
+            // milliseconds), then yielding the core, then sleeping while another rank is far behind.
+            if (eager++ < 200) Thread.SpinWait(20);
+            else if (clock.ElapsedMilliseconds - awaitedSince < 20) Thread.Yield();
+            else Thread.Sleep(1);
         }
     }
 

@@ -22,6 +22,9 @@ public class MpirunTests
     public void Ddp_TwoRanksOfBatch32_EqualOneProcessOfBatch64() => ExpectPass("ddp");
 
     [Fact]
+    public void Ddp_GradientsAsBucketViews_ZeroedInPlace_EqualOneProcess() => ExpectPass("ddp-view");
+
+    [Fact]
     public void Ddp_NoSyncAccumulatesLocallyAndTheNextBackwardAverages() => ExpectPass("nosync");
 
     [Fact]

@@ -10,7 +10,8 @@ namespace SharpGrad.Bench;
 /// thread per process: one plain process without MPI (<c>single</c>), two processes under <c>mpirun -np 2</c> with
 /// DistributedDataParallel (<c>ddp</c>: bucketed all-reduce overlapping backward), and two processes that all-reduce
 /// every gradient at once after backward (<c>plain</c>). The three kinds alternate, so a change in the machine's load
-/// hits them alike; the line reports every round and the best of each kind, and the ratios of the bests.
+/// hits them alike; the line reports every round and the best of each kind, and the ratios of the bests. Then one run
+/// times a bare all-reduce of each course model's gradient between two processes.
 /// </summary>
 internal static class DdpWorkload
 {
@@ -41,6 +42,8 @@ internal static class DdpWorkload
         result["speedup_ddp_2x1_vs_1x1"] = Math.Round(Best("ddp") / Best("single"), 3);
         result["speedup_plain_2x1_vs_1x1"] = Math.Round(Best("plain") / Best("single"), 3);
         result["ddp_vs_plain"] = Math.Round(Best("ddp") / Best("plain"), 3);
+        // One all-reduce of each course model's gradient between the two processes, alone (best of 20).
+        result["allreduce"] = Launch("allreduce", context.FashionMnistDir).GetProperty("sizes").Clone();
         yield return result;
     }
 

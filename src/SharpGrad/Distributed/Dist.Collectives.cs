@@ -70,7 +70,7 @@ public static partial class Dist
                     $"but the input has shape {Shape.Format(tensor.Shape)} and dtype {tensor.DType.TorchName()}");
         }
         var gathered = Tensor.Empty([group.Size, .. tensor.Shape], dtype: tensor.DType);
-        using (var send = new PinnedTensor(tensor, "all_gather", group.Mpi))
+        using (var send = new PinnedTensor(tensor, "all_gather", group.Mpi, writes: false))
         using (var receive = new PinnedTensor(gathered, "all_gather", group.Mpi))
         {
             var (source, count, datatype, target) = (send.Pointer, send.Count, send.Datatype, receive.Pointer);
@@ -108,16 +108,18 @@ public static partial class Dist
 
     /// <summary>
     /// A tensor's elements as one pinned contiguous MPI buffer: the tensor's own storage when it is contiguous, else a
-    /// contiguous copy that is written back on dispose. Either way the tensor's version counter is bumped (it was
-    /// modified in place).
+    /// contiguous copy that is written back on dispose. Either way, when the collective writes into
+    /// it, the tensor's version counter is bumped (it was modified in place).
     /// </summary>
     private sealed unsafe class PinnedTensor : IDisposable
     {
         private readonly Tensor _tensor, _work;
+        private readonly bool _writes;
         private GCHandle _pin;
 
-        public PinnedTensor(Tensor tensor, string op, MpiLibrary mpi)
+        public PinnedTensor(Tensor tensor, string op, MpiLibrary mpi, bool writes = true)
         {
+            _writes = writes;
             Datatype = MpiDatatype(mpi, tensor.DType, op);
             _tensor = tensor;
             _work = tensor.IsContiguous() ? tensor : tensor.Detach().Clone();
@@ -151,6 +153,7 @@ public static partial class Dist
         public void Dispose()
         {
             if (_pin.IsAllocated) _pin.Free();
+            if (!_writes) return;
             if (!ReferenceEquals(_work, _tensor))
                 using (Tensor.NoGrad()) _tensor.Detach().Copy_(_work);
             else _tensor.Storage.Version++;

@@ -44,7 +44,7 @@ public static partial class Dist
                 throw new InvalidOperationException("init_process_group: trying to initialize the default process group twice");
             if (!StartedByMpirun())
                 throw new InvalidOperationException(
-                    "init_process_group: backend 'mpi' needs the program to be started by mpirun (OMPI_COMM_WORLD_SIZE is not set), " +
+                    "init_process_group: backend 'mpi' needs the program to be started by mpirun (neither OMPI_COMM_WORLD_SIZE nor PMIX_RANK is set), " +
                     "e.g. `mpirun -np 2 sharpgrad mnist`; mpirun comes with Debian's openmpi-bin (sudo apt-get install openmpi-bin)");
             var mpi = MpiLibrary.Load();
             s_group = MpiThread.Start(mpi, wait);
@@ -52,8 +52,12 @@ public static partial class Dist
         }
     }
 
-    /// <summary>True when the environment says this process was started by OpenMPI's <c>mpirun</c>.</summary>
-    public static bool StartedByMpirun() => Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is not null;
+    /// <summary>
+    /// True when the environment says this process was started by OpenMPI's <c>mpirun</c> (<c>OMPI_COMM_WORLD_SIZE</c>)
+    /// or another PMIx launcher such as Slurm's <c>srun --mpi=pmix</c> (<c>PMIX_RANK</c>).
+    /// </summary>
+    public static bool StartedByMpirun()
+        => Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is not null || Environment.GetEnvironmentVariable("PMIX_RANK") is not null;
 
     /// <summary>True when libmpi.so.40 can be loaded (<c>dist.is_mpi_available()</c>).</summary>
     public static bool IsMpiAvailable()

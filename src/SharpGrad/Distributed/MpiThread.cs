@@ -40,7 +40,6 @@ internal sealed unsafe class MpiOperation(string name, MpiOperation.Launcher lau
     {
         _awaited = true;
         _done.Wait();
-        _done.Dispose();
         if (_error is not null) throw new DistBackendException(_error.Message, _error);
     }
 }
@@ -80,11 +79,6 @@ internal sealed unsafe class MpiThread
 
     /// <summary>Number of processes in MPI_COMM_WORLD.</summary>
     public int Size { get; private set; }
-
-    /// <summary>True while an operation is queued or running.</summary>
-    public bool Busy => _queue.Count > 0 || _running;
-
-    private volatile bool _running;
 
     /// <summary>Starts the thread and initialises MPI on it; returns once MPI_Init_thread returned.</summary>
     /// <exception cref="DistBackendException">MPI could not be initialised.</exception>
@@ -153,7 +147,6 @@ internal sealed unsafe class MpiThread
         foreach (var operation in _queue.GetConsumingEnumerable())
         {
             if (operation is null) break;
-            _running = true;
             try
             {
                 nint request = 0;
@@ -165,7 +158,6 @@ internal sealed unsafe class MpiThread
             {
                 operation.Complete(e);
             }
-            _running = false;
         }
         Mpi.Finalize();
         _finished.SetResult();

@@ -31,6 +31,14 @@ internal static class CollectiveChecks
                 checks++;
             }
 
+            // A large buffer (1.2 MB in float32, an odd count): other protocols and algorithms than the small ones.
+            const int n = 300_001;
+            var large = (Tensor.Arange(n).To(DType.Float64) * (rank + 1)).To(dtype);
+            Dist.AllReduce(large, ReduceOp.Sum);
+            double factor = size * (size + 1) / 2.0;
+            Expect(large, [.. Enumerable.Range(0, n).Select(i => i * factor)], $"all_reduce Sum {dtype.TorchName()} of {n} elements");
+            checks++;
+
             var b = Tensor.Full([4], rank * 10 + 3, dtype);
             int src = size - 1;
             Dist.Broadcast(b, src);

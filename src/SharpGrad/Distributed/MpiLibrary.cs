@@ -119,6 +119,20 @@ internal sealed unsafe class MpiLibrary
     [DllImport("libc.so.6")]
     private static extern int usleep(uint microseconds);
 
+    /// <summary>
+    /// Sets OpenMPI's parameter <paramref name="name"/> for this process (its <c>OMPI_MCA_</c> environment variable,
+    /// read by MPI_Init) unless the user set it, e.g. with <c>mpirun --mca name value</c>.
+    /// </summary>
+    public static void SetMcaDefault(string name, string value)
+    {
+        string variable = "OMPI_MCA_" + name;
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable(variable) is not null) return;
+        setenv(variable, value, 0); // Environment.SetEnvironmentVariable does not reach the C library's environment
+    }
+
+    [DllImport("libc.so.6", CharSet = CharSet.Ansi, BestFitMapping = false)]
+    private static extern int setenv(string name, string value, int overwrite);
+
     private const int RtldNow = 2, RtldGlobal = 0x100;
 
     [DllImport("libc.so.6", CharSet = CharSet.Ansi, BestFitMapping = false)]

@@ -54,13 +54,19 @@ internal static class MnistCommand
             Description = "Train data-parallel (DistributedDataParallel over MPI) on the processes started by `mpirun -np N`; " +
                 "on by itself under mpirun. --batch-size is per process; rank 0 prints and writes the run folder",
         };
+        var exportOnnx = new Option<string?>("--export-onnx")
+        {
+            Description = "Also write the trained model as ONNX (opset 17, dynamic batch axis; input 'input' [batch, 1, 28, 28] normalised " +
+                "as the test images, output 'output' [batch, 10]); a relative FILE goes into the run folder beside model.safetensors",
+            HelpName = "FILE",
+        };
 
         var command = new Command("mnist",
             "Train a course network on handwritten digits (or Fashion-MNIST); writes curves, image grids, the confusion matrix and the model. " +
             $"Defaults per model: {MnistDefaults.HelpTable()}")
         {
             model, dataset, data, download, optimizer, lr, batchSize, epochs, weightDecay, dropout, augment, earlyStop,
-            limitTrain, limitTest, logInterval, distributedOption,
+            limitTrain, limitTest, logInterval, exportOnnx, distributedOption,
         };
         var common = new CommonOptions();
         common.AddTo(command);
@@ -88,7 +94,10 @@ internal static class MnistCommand
                 LimitTrain = parse.GetValue(limitTrain),
                 LimitTest = parse.GetValue(limitTest),
                 LogInterval = parse.GetValue(logInterval),
+                ExportOnnx = parse.GetValue(exportOnnx),
             };
+            if (settings.ExportOnnx is { } onnx && (string.IsNullOrWhiteSpace(Path.GetFileName(onnx)) || Directory.Exists(onnx)))
+                throw new UsageException($"--export-onnx: expected a file name such as model.onnx, got '{onnx}'");
             var clock = Stopwatch.StartNew();
             var distributed = MnistDistributed.Begin(parse.GetValue(distributedOption));
             try
@@ -145,6 +154,16 @@ internal static class MnistCommand
             ["epoch"] = result.BestEpoch.ToString(inv),
             ["test_accuracy"] = result.Final.Accuracy.ToString("R", inv),
         });
+        if (settings.ExportOnnx is { } onnxFile)
+        {
+            string onnxPath = Path.IsPathRooted(onnxFile) ? onnxFile : run.PathOf(onnxFile);
+            Directory.CreateDirectory(Path.GetDirectoryName(onnxPath)!);
+            Export.Onnx.Export(net, data.Test.GetBatch([0])[0], onnxPath,
+                dynamicAxes: new() { ["input"] = new() { [0] = "batch" }, ["output"] = new() { [0] = "batch" } });
+            run.Log($"{onnxFile}: the model in ONNX (input 'input' [batch, 1, 28, 28] of pixel / 255" +
+                (data.Mean == 0 && data.Std == 1 ? "" : string.Create(inv, $", normalised as (v - {data.Mean:G4}) / {data.Std:G4}")) +
+                (MnistModels.OutputsLogProbabilities(settings.Model) ? "; output 'output' [batch, 10] log-probabilities)" : "; output 'output' [batch, 10] logits)"));
+        }
         var matrix = MnistReport.Write(run, settings, data, result);
         bool digits = data.ClassNames.Select((name, i) => name == i.ToString(inv)).All(same => same);
         run.Log($"predictions.png: the first {Math.Min(MnistReport.GridImages, result.Final.Count)} test images, mistakes.png: misclassified ones; " +

@@ -68,6 +68,7 @@ public abstract class BatchNorm : Module
         shape[1] = NumFeatures;
 
         bool useBatch = Training || !TrackRunningStats;
+        var trace = useBatch ? default : OpTrace.Enter(); // eval mode: one traced op, as ONNX's BatchNormalization
         Tensor mean, variance;
         if (useBatch)
         {
@@ -85,6 +86,7 @@ public abstract class BatchNorm : Module
         }
         var y = (input - mean) / (variance + Eps).Sqrt();
         if (Affine) y = y * Weight!.View(shape) + Bias!.View(shape);
+        if (trace.Exit()) OpTrace.Record("batch_norm", y, [input, RunningMean, RunningVar, Weight, Bias], ("eps", Eps));
         return y;
     }
 

@@ -45,11 +45,19 @@ public sealed class Sequential : Module, IEnumerable<Module>
         return this;
     }
 
+    /// <summary>The index of the child whose Forward is running, -1 when none (lets an exporter name the module of an op).</summary>
+    internal int RunningIndex { get; private set; } = -1;
+
     /// <inheritdoc/>
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var layer in _layers) x = layer.Forward(x);
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            RunningIndex = i;
+            x = _layers[i].Forward(x);
+        }
+        RunningIndex = -1;
         return x;
     }
 

@@ -11,7 +11,9 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Add(Tensor other)
     {
+        var trace = OpTrace.Enter();
         var y = BinaryForward(BinaryKind.Add, "add", this, other);
+        if (trace.Exit()) OpTrace.Record("add", y, [this, other]);
         return NeedsGrad(this, other) ? Record(y, new AddBackward0("AddBackward0", Layout.Sizes, other.Layout.Sizes, 1), this, other) : y;
     }
 
@@ -19,7 +21,9 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Sub(Tensor other)
     {
+        var trace = OpTrace.Enter();
         var y = BinaryForward(BinaryKind.Sub, "sub", this, other);
+        if (trace.Exit()) OpTrace.Record("sub", y, [this, other]);
         return NeedsGrad(this, other) ? Record(y, new AddBackward0("SubBackward0", Layout.Sizes, other.Layout.Sizes, -1), this, other) : y;
     }
 
@@ -27,7 +31,9 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Mul(Tensor other)
     {
+        var trace = OpTrace.Enter();
         var y = BinaryForward(BinaryKind.Mul, "mul", this, other);
+        if (trace.Exit()) OpTrace.Record("mul", y, [this, other]);
         return NeedsGrad(this, other) ? Record(y, new MulBackward0(this, other), this, other) : y;
     }
 
@@ -35,14 +41,18 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Div(Tensor other)
     {
+        var trace = OpTrace.Enter();
         var y = BinaryForward(BinaryKind.Div, "div", this, other);
+        if (trace.Exit()) OpTrace.Record("div", y, [this, other]);
         return NeedsGrad(this, other) ? Record(y, new DivBackward0(this, other), this, other) : y;
     }
 
     /// <summary>Element-wise power with a tensor exponent (<c>torch.pow(x, t)</c>, <c>x ** t</c>).</summary>
     public Tensor Pow(Tensor exponent)
     {
+        var trace = OpTrace.Enter();
         var y = BinaryForward(BinaryKind.Pow, "pow", this, exponent);
+        if (trace.Exit()) OpTrace.Record("pow", y, [this, exponent]);
         return NeedsGrad(this, exponent) ? Record(y, new PowBackward1(this, exponent, y), this, exponent) : y;
     }
 
@@ -50,22 +60,28 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Pow(double exponent)
     {
+        var trace = OpTrace.Enter();
         var e = NumberLike(exponent, this);
         var y = BinaryForward(BinaryKind.Pow, "pow", this, e);
+        if (trace.Exit()) OpTrace.Record("pow", y, [this, e]);
         return NeedsGrad(this) ? Record(y, new PowBackward0(this, exponent), this) : y;
     }
 
     /// <summary>Element-wise maximum of two tensors, NaN propagating (<c>torch.maximum</c>; <c>torch.max(a, b)</c>).</summary>
     public Tensor Maximum(Tensor other)
     {
+        var trace = OpTrace.Enter();
         var y = BinaryForward(BinaryKind.Maximum, "maximum", this, other);
+        if (trace.Exit()) OpTrace.Record("maximum", y, [this, other]);
         return NeedsGrad(this, other) ? Record(y, new MinMaxBackward("MaximumBackward0", this, other, true), this, other) : y;
     }
 
     /// <summary>Element-wise minimum of two tensors, NaN propagating (<c>torch.minimum</c>; <c>torch.min(a, b)</c>).</summary>
     public Tensor Minimum(Tensor other)
     {
+        var trace = OpTrace.Enter();
         var y = BinaryForward(BinaryKind.Minimum, "minimum", this, other);
+        if (trace.Exit()) OpTrace.Record("minimum", y, [this, other]);
         return NeedsGrad(this, other) ? Record(y, new MinMaxBackward("MinimumBackward0", this, other, false), this, other) : y;
     }
 
@@ -145,13 +161,18 @@ public partial class Tensor
     internal static Tensor IntScalarLike(long value, Tensor like) => Scalar(value, like.DType == DType.Bool ? DType.Int64 : like.DType);
 
     /// <summary>A 0-d tensor holding <paramref name="value"/> converted to <paramref name="dtype"/> as <c>Full([], value, dtype)</c> does, built directly.</summary>
-    internal static Tensor Scalar(double value, DType dtype) => new(dtype switch
+    internal static Tensor Scalar(double value, DType dtype)
     {
-        DType.Float32 => new Storage<float>([(float)value]),
-        DType.Float64 => new Storage<double>([value]),
-        DType.Int64 => new Storage<long>([ElementWise.Convert<double, long>(value)]),
-        _ => new Storage<bool>([value != 0]),
-    }, Layout.Scalar);
+        var scalar = new Tensor(dtype switch
+        {
+            DType.Float32 => new Storage<float>([(float)value]),
+            DType.Float64 => new Storage<double>([value]),
+            DType.Int64 => new Storage<long>([ElementWise.Convert<double, long>(value)]),
+            _ => new Storage<bool>([value != 0]),
+        }, Layout.Scalar);
+        if (OpTrace.IsTracing) OpTrace.OnConstant(scalar);
+        return scalar;
+    }
 
     /// <summary>
     /// The dtype of a binary op's result: PyTorch promotion, where a 0-d operand does not widen a

@@ -28,9 +28,14 @@ public partial class Tensor
         var d = dilation ?? (1, 1);
         bool unbatched = input.NDim == 3;
         var geo = Conv2dGeometry(input, weight, bias, s, p, d, groups);
+        var trace = OpTrace.Enter();
         var x = unbatched ? input.Unsqueeze(0) : input;
         var y = Conv2dCore(x, weight, bias, geo);
-        return unbatched ? y.Squeeze(0) : y;
+        if (unbatched) y = y.Squeeze(0);
+        if (trace.Exit())
+            OpTrace.Record("conv2d", y, [input, weight, bias], ("stride", new[] { s.Item1, s.Item2 }), ("padding", new[] { p.Item1, p.Item2 }),
+                ("dilation", new[] { d.Item1, d.Item2 }), ("groups", groups));
+        return y;
     }
 
     /// <summary>

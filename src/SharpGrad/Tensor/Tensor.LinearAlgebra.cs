@@ -14,6 +14,14 @@ public partial class Tensor
     /// </summary>
     public Tensor MatMul(Tensor other)
     {
+        var trace = OpTrace.Enter();
+        var y = MatMulCore(other);
+        if (trace.Exit()) OpTrace.Record("matmul", y, [this, other]);
+        return y;
+    }
+
+    private Tensor MatMulCore(Tensor other)
+    {
         CheckMatMulTypes("matmul", this, other);
         int ra = NDim, rb = other.NDim;
         if (ra == 0 || rb == 0)
@@ -49,6 +57,15 @@ public partial class Tensor
     /// <summary>Product of two matrices [n, k] x [k, p] (<c>torch.mm</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Mm(Tensor other)
+    {
+        var trace = OpTrace.Enter();
+        var y = MmCore(other);
+        if (trace.Exit()) OpTrace.Record("matmul", y, [this, other]);
+        return y;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Tensor MmCore(Tensor other)
     {
         CheckMatMulTypes("mm", this, other);
         if (NDim != 2 || other.NDim != 2)

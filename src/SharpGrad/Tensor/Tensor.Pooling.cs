@@ -33,6 +33,19 @@ public partial class Tensor
     public static Tensor MaxPool2d(Tensor input, (int, int) kernelSize, (int, int)? stride = null, (int, int)? padding = null,
         (int, int)? dilation = null, bool ceilMode = false)
     {
+        var trace = OpTrace.Enter();
+        var y = MaxPool2dTraced(input, kernelSize, stride, padding, dilation, ceilMode);
+        if (trace.Exit())
+        {
+            var (s, p, d) = (stride ?? kernelSize, padding ?? (0, 0), dilation ?? (1, 1));
+            OpTrace.Record("max_pool2d", y, [input], ("kernel", new[] { kernelSize.Item1, kernelSize.Item2 }), ("stride", new[] { s.Item1, s.Item2 }),
+                ("padding", new[] { p.Item1, p.Item2 }), ("dilation", new[] { d.Item1, d.Item2 }), ("ceil_mode", ceilMode));
+        }
+        return y;
+    }
+
+    private static Tensor MaxPool2dTraced(Tensor input, (int, int) kernelSize, (int, int)? stride, (int, int)? padding, (int, int)? dilation, bool ceilMode)
+    {
         var geo = PoolGeometryOf("max_pool2d", input, kernelSize, stride ?? kernelSize, padding ?? (0, 0), dilation ?? (1, 1), ceilMode);
         if (!Pooling.IsPairs(geo)) return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
         // The common 2 x 2 / stride 2 window: the argmax is kept as one byte per output instead of an int64 index.
@@ -110,7 +123,15 @@ public partial class Tensor
         bool ceilMode = false, bool countIncludePad = true)
     {
         var geo = PoolGeometryOf("avg_pool2d", input, kernelSize, stride ?? kernelSize, padding ?? (0, 0), (1, 1), ceilMode);
-        return AvgPoolCore(input, geo, countIncludePad);
+        var trace = OpTrace.Enter();
+        var y = AvgPoolCore(input, geo, countIncludePad);
+        if (trace.Exit())
+        {
+            var (s, p) = (stride ?? kernelSize, padding ?? (0, 0));
+            OpTrace.Record("avg_pool2d", y, [input], ("kernel", new[] { kernelSize.Item1, kernelSize.Item2 }), ("stride", new[] { s.Item1, s.Item2 }),
+                ("padding", new[] { p.Item1, p.Item2 }), ("ceil_mode", ceilMode), ("count_include_pad", countIncludePad));
+        }
+        return y;
     }
 
     /// <summary>PyTorch's pooling output size: floor or ceil division, and in ceil mode no window starting past the input and left padding.</summary>

@@ -9,10 +9,18 @@ public partial class Tensor
     /// log(softmax(x)) along <paramref name="dim"/>, computed as x - max - log(sum(exp(x - max))) so that
     /// large inputs do not overflow (<c>torch.log_softmax</c>).
     /// </summary>
-    public Tensor LogSoftmax(int dim) => SoftmaxFamily(dim, log: true);
+    public Tensor LogSoftmax(int dim) => TracedSoftmaxFamily(dim, log: true);
 
     /// <summary>exp(x) / sum(exp(x)) along <paramref name="dim"/>, max-subtracted for stability (<c>torch.softmax</c>).</summary>
-    public Tensor Softmax(int dim) => SoftmaxFamily(dim, log: false);
+    public Tensor Softmax(int dim) => TracedSoftmaxFamily(dim, log: false);
+
+    private Tensor TracedSoftmaxFamily(int dim, bool log)
+    {
+        var trace = OpTrace.Enter();
+        var y = SoftmaxFamily(dim, log);
+        if (trace.Exit()) OpTrace.Record(log ? "log_softmax" : "softmax", y, [this], ("dim", Core.Shape.NormalizeDim("softmax", dim, NDim)));
+        return y;
+    }
 
     private Tensor SoftmaxFamily(int dim, bool log)
     {

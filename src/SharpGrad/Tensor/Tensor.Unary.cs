@@ -46,11 +46,13 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor Unary(UnaryKind kind, string name, Func<Tensor, Tensor?, Tensor?, Tensor> backward, bool saveInput = true, bool saveResult = false)
     {
+        var trace = OpTrace.Enter();
         var x = this;
         if (DType == DType.Bool) x = x.CastRaw(DType.Int64);
         if (Dispatch.IsFloatOnly(kind) && !x.DType.IsFloatingPoint()) x = x.CastRaw(DType.Float32);
         var y = AllocForOverwrite(Layout.Sizes, x.DType);
         Dispatch.Unary(kind, x.Storage, x.Layout, y.Storage, y.Layout);
+        if (trace.Exit()) OpTrace.Record(kind.ToString().ToLowerInvariant(), y, [this]);
         if (!NeedsGrad(this)) return y;
         return Record(y, new UnaryBackward(name, backward, saveInput ? this : null, saveResult ? y : null), this);
     }

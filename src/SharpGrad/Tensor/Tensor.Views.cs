@@ -9,6 +9,14 @@ public partial class Tensor
     /// <summary>A view with other sizes over the same elements; fails when the strides do not allow it (<c>tensor.view</c>).</summary>
     public Tensor View(params int[] shape)
     {
+        var trace = OpTrace.Enter();
+        var y = ViewCore(shape);
+        if (trace.Exit()) OpTrace.Record("reshape", y, [this], ("shape", (int[])shape.Clone()));
+        return y;
+    }
+
+    private Tensor ViewCore(int[] shape)
+    {
         var sizes = Core.Shape.InferSize("view", shape, Numel(), Layout.Sizes);
         var strides = Layout.ViewStrides(sizes)
             ?? throw new InvalidOperationException(
@@ -26,6 +34,15 @@ public partial class Tensor
     /// <summary>A view with other sizes when possible, otherwise a contiguous copy (<c>tensor.reshape</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Reshape(params int[] shape)
+    {
+        var trace = OpTrace.Enter();
+        var y = ReshapeCore(shape);
+        if (trace.Exit()) OpTrace.Record("reshape", y, [this], ("shape", (int[])shape.Clone()));
+        return y;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Tensor ReshapeCore(int[] shape)
     {
         var sizes = Core.Shape.InferSize("reshape", shape, Numel(), Layout.Sizes);
         var strides = Layout.ViewStrides(sizes);
@@ -46,14 +63,20 @@ public partial class Tensor
         for (int d = s; d <= e; d++) merged *= Layout.Sizes[d];
         sizes.Add(merged);
         for (int d = e + 1; d < NDim; d++) sizes.Add(Layout.Sizes[d]);
-        return Reshape([.. sizes]);
+        var trace = OpTrace.Enter();
+        var y = Reshape([.. sizes]);
+        if (trace.Exit()) OpTrace.Record("flatten", y, [this], ("start", s), ("end", e));
+        return y;
     }
 
     /// <summary>Inserts a size-1 dimension at <paramref name="dim"/> (<c>tensor.unsqueeze</c>).</summary>
     public Tensor Unsqueeze(int dim)
     {
         int d = Core.Shape.NormalizeDim("unsqueeze", dim, NDim + 1);
-        return MakeView(Layout.Unsqueeze(d), "UnsqueezeBackward0");
+        var trace = OpTrace.Enter();
+        var y = MakeView(Layout.Unsqueeze(d), "UnsqueezeBackward0");
+        if (trace.Exit()) OpTrace.Record("unsqueeze", y, [this], ("dims", new[] { d }));
+        return y;
     }
 
     /// <summary>Removes every size-1 dimension (<c>tensor.squeeze()</c>).</summary>
@@ -61,7 +84,10 @@ public partial class Tensor
     {
         var keep = Enumerable.Range(0, NDim).Where(d => Layout.Sizes[d] != 1).ToArray();
         var layout = new Layout(keep.Select(d => Layout.Sizes[d]).ToArray(), keep.Select(d => Layout.Strides[d]).ToArray(), Layout.Offset);
-        return MakeView(layout, "SqueezeBackward0");
+        var trace = OpTrace.Enter();
+        var y = MakeView(layout, "SqueezeBackward0");
+        if (trace.Exit()) OpTrace.Record("squeeze", y, [this], ("dims", Enumerable.Range(0, NDim).Where(d => Layout.Sizes[d] == 1).ToArray()));
+        return y;
     }
 
     /// <summary>Removes dimension <paramref name="dim"/> if its size is 1, else returns the tensor as is (<c>tensor.squeeze(dim)</c>).</summary>
@@ -70,7 +96,10 @@ public partial class Tensor
         if (NDim == 0) return this;
         int d = Core.Shape.NormalizeDim("squeeze", dim, NDim);
         if (Layout.Sizes[d] != 1) return this;
-        return MakeView(Layout.Select(d, 0), "SqueezeBackward1");
+        var trace = OpTrace.Enter();
+        var y = MakeView(Layout.Select(d, 0), "SqueezeBackward1");
+        if (trace.Exit()) OpTrace.Record("squeeze", y, [this], ("dims", new[] { d }));
+        return y;
     }
 
     /// <summary>Swaps two dimensions (<c>tensor.transpose</c>).</summary>
@@ -81,7 +110,10 @@ public partial class Tensor
         var order = new int[NDim];
         for (int d = 0; d < NDim; d++) order[d] = d;
         (order[a], order[b]) = (b, a);
-        return MakeView(Layout.Transpose(a, b), "TransposeBackward0", order);
+        var trace = OpTrace.Enter();
+        var y = MakeView(Layout.Transpose(a, b), "TransposeBackward0", order);
+        if (trace.Exit()) OpTrace.Record("permute", y, [this], ("order", order));
+        return y;
     }
 
     /// <summary>The transpose of a matrix, or the tensor itself below 2 dims (<c>tensor.T</c>; dims reversed for more than 2).</summary>
@@ -108,7 +140,10 @@ public partial class Tensor
             if (seen[order[i]]) throw new ArgumentException($"permute: repeated dim {dims[i]} in {Core.Shape.Format(dims)}");
             seen[order[i]] = true;
         }
-        return MakeView(Layout.Permute(order), "PermuteBackward0", order);
+        var trace = OpTrace.Enter();
+        var y = MakeView(Layout.Permute(order), "PermuteBackward0", order);
+        if (trace.Exit()) OpTrace.Record("permute", y, [this], ("order", order));
+        return y;
     }
 
     /// <summary>Moves dimension <paramref name="source"/> to position <paramref name="destination"/>, keeping the others in order (<c>torch.movedim</c>).</summary>
@@ -193,8 +228,10 @@ public partial class Tensor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Clone()
     {
+        var trace = OpTrace.Enter();
         var y = AllocForOverwrite(Layout.Sizes, DType);
         Kernels.Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
+        if (trace.Exit()) OpTrace.Record("clone", y, [this]);
         return NeedsGrad(this) ? Record(y, new PassBackward("CloneBackward0"), this) : y;
     }
 

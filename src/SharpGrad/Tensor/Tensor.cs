@@ -22,6 +22,7 @@ public partial class Tensor
         Storage = storage;
         Layout = layout;
         _dtype = storage.DType;
+        if (OpTrace.IsTracing) OpTrace.OnCreated(this);
     }
 
     /// <summary>The buffer this tensor views (<c>tensor.untyped_storage()</c>).</summary>
@@ -107,7 +108,13 @@ public partial class Tensor
     }
 
     /// <summary>A tensor sharing this one's storage, outside the graph (<c>tensor.detach()</c>).</summary>
-    public Tensor Detach() => new(Storage, Layout);
+    public Tensor Detach()
+    {
+        var trace = OpTrace.Enter();
+        var y = new Tensor(Storage, Layout);
+        if (trace.Exit()) OpTrace.Record("detach", y, [this]);
+        return y;
+    }
 
     /// <summary>
     /// The same data outside autograd (<c>tensor.data</c>): reading gives a detached view; assigning
@@ -262,5 +269,9 @@ public partial class Tensor
     /// <summary>A view of this tensor's storage with another layout, outside autograd.</summary>
     internal Tensor WithLayout(Layout layout) => new(Storage, layout);
 
-    internal void BumpVersion() => Storage.Version++;
+    internal void BumpVersion()
+    {
+        Storage.Version++;
+        if (OpTrace.IsTracing) OpTrace.OnMutated(this);
+    }
 }

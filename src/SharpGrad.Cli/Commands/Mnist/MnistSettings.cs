@@ -50,6 +50,9 @@ internal sealed record MnistSettings
     /// <summary>A "Train Epoch" line every this many batches.</summary>
     public int LogInterval { get; init; } = 10;
 
+    /// <summary>Where to write the trained model as ONNX too (relative: inside the run folder); null for no export.</summary>
+    public string? ExportOnnx { get; init; }
+
     /// <summary>Test batch size (evaluation only; 1000 as in course 004).</summary>
     public int TestBatchSize { get; init; } = 1000;
 

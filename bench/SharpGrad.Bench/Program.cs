@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SharpGrad;
 using SharpGrad.Bench;
 
 // The SharpGrad benchmark: JSON lines on standard output (one per workload; sgemm gives one per shape).
@@ -10,6 +11,7 @@ if (args.Length > 0 && args[0] == DdpWorker.Command) return DdpWorker.Run(args[1
 var workloads = Workloads.All;
 var names = new List<string>();
 string dataDir = SharpGrad.Vision.FashionMNIST.DebianRoot;
+var device = Device.Cpu;
 for (int i = 0; i < args.Length; i++)
 {
     if (args[i] == "--data" && i + 1 < args.Length) dataDir = args[++i];
@@ -18,9 +20,22 @@ for (int i = 0; i < args.Length; i++)
         SharpGrad.Kernels.Threading.NumThreads = threads;
         i++;
     }
+    else if (args[i] == "--device" && i + 1 < args.Length)
+    {
+        try
+        {
+            device = Device.Parse(args[++i]);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"bench: {e.Message}");
+            return 2;
+        }
+    }
     else if (args[i] is "-h" or "--help")
     {
-        Console.WriteLine("usage: SharpGrad.Bench [workload ...] [--data DIR] [--threads N]\nworkloads: " + string.Join(", ", workloads.Keys));
+        Console.WriteLine("usage: SharpGrad.Bench [workload ...] [--data DIR] [--threads N] [--device cpu|cuda|cuda:N|accel:cpu]\nworkloads: "
+            + string.Join(", ", workloads.Keys) + "; with --device: " + string.Join(", ", Workloads.DeviceCapable));
         return 0;
     }
     else names.Add(args[i]);
@@ -34,9 +49,27 @@ foreach (var name in names)
     }
 }
 // ddp needs mpirun and takes minutes: only when named.
-if (names.Count == 0) names.AddRange(workloads.Keys.Where(name => name != "ddp"));
+if (names.Count == 0) names.AddRange(device.IsCpu ? workloads.Keys.Where(name => name != "ddp") : Workloads.DeviceCapable);
+foreach (var name in names)
+{
+    if (!device.IsCpu && !Workloads.DeviceCapable.Contains(name))
+    {
+        Console.Error.WriteLine($"bench: workload '{name}' runs on the CPU only; with --device: {string.Join(", ", Workloads.DeviceCapable)}");
+        return 2;
+    }
+}
+string deviceName;
+try
+{
+    deviceName = $"{device} ({Cuda.GetDeviceName(device)})";
+}
+catch (InvalidOperationException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 2;
+}
 
-var context = new BenchContext(dataDir);
+var context = new BenchContext(dataDir, device);
 foreach (var name in names)
 {
     foreach (var result in workloads[name](context))
@@ -44,6 +77,7 @@ foreach (var name in names)
         var line = new Dictionary<string, object?> { ["impl"] = "sharpgrad", ["workload"] = name };
         foreach (var (key, value) in result) line[key] = value;
         line["threads"] = SharpGrad.Kernels.Threading.NumThreads;
+        line["device"] = deviceName;
         line["peak_working_set_mb"] = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0, 1);
         Console.WriteLine(JsonSerializer.Serialize(line));
     }

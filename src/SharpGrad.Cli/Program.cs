@@ -76,6 +76,8 @@ internal static class Program
             MnistCommand.Create(),
             TinyNetCommand.Create(),
             DescentCommand.Create(),
+            GraphCommand.Create(),
+            Commands.Backprop.BackpropCommand.Create(),
         };
         root.SetAction(parse =>
         {

@@ -201,6 +201,42 @@ public sealed class MnistCommandTests
     }
 
     [Fact]
+    public void TrainingOnTheTestDevice_FollowsTheCpu_StepByStep()
+    {
+        // Course 001's model.to(device): mlp3 for 10 SGD steps on 200 digits, once on the CPU and once with every op on
+        // the test device (the CUDA kernels on ILGPU's CPU accelerator, slow: hence few steps). Same seed, same batches:
+        // the losses agree at every step.
+        MnistResult Train(Device device)
+        {
+            var settings = new MnistSettings { Model = "mlp3", Optimizer = "sgd", Lr = 0.1, BatchSize = 20, Epochs = 1, LimitTrain = 200, LimitTest = 40, Device = device };
+            string dir = Path.Combine(Path.GetTempPath(), "sharpgrad-cli-tests", Guid.NewGuid().ToString("N"));
+            Tensor.ManualSeed(0);
+            var data = MnistData.Load(settings);
+            return MnistCommand.Execute(settings, data, new RunContext("mnist", dir, 0, quiet: true), []);
+        }
+        var cpu = Train(Device.Cpu);
+        var accel = Train(Device.AccelCpu);
+        Assert.Equal(10, cpu.StepLosses.Count);
+        Assert.Equal(10, accel.StepLosses.Count);
+        for (int i = 0; i < 10; i++)
+            Assert.True(Math.Abs(accel.StepLosses[i] - cpu.StepLosses[i]) <= 1e-4 * Math.Abs(cpu.StepLosses[i]),
+                $"step {i + 1}: cpu {cpu.StepLosses[i]}, accel:cpu {accel.StepLosses[i]}");
+        Assert.Equal(cpu.Final.Correct, accel.Final.Correct);
+    }
+
+    [Fact]
+    public void Device_RejectsAnUnknownName()
+    {
+        var r = CliRunner.Run(["mnist", "--device", "tpu:0", "--epochs", "1"]);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("--device expects cpu, cuda, cuda:N or accel:cpu, got 'tpu:0'", r.Error + r.Output);
+        if (System.Runtime.InteropServices.NativeLibrary.TryLoad("libcuda.so.1", out _)) return; // a driver: the message differs
+        var cuda = CliRunner.Run(["mnist", "--device", "cuda", "--epochs", "1"]);
+        Assert.NotEqual(0, cuda.ExitCode);
+        Assert.Contains("--device cuda: CUDA is not available: no NVIDIA driver (libcuda.so.1) was found", cuda.Error + cuda.Output);
+    }
+
+    [Fact]
     public void Observers_SeeEveryStepAndEpoch()
     {
         var observer = new RecordingObserver();

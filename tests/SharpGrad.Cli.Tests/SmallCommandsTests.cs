@@ -8,7 +8,7 @@ public sealed class SmallCommandsTests
 {
     private static string Metrics(CliResult r) => File.ReadAllText(r.File("metrics.json"));
 
-    private static void AssertUsageError(CliResult r, params string[] mentions)
+    internal static void AssertUsageError(CliResult r, params string[] mentions)
     {
         Assert.Equal(2, r.ExitCode);
         Assert.Single(r.Error.Trim().Split('\n'));

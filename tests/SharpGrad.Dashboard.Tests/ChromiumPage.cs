@@ -68,13 +68,25 @@ internal sealed class ChromiumPage : IAsyncDisposable
     /// <summary>Evaluates a JavaScript expression in the page and returns its string value.</summary>
     public async Task<string> Evaluate(string expression)
     {
+        var reply = await Call("Runtime.evaluate", new { expression = $"String({expression})", returnByValue = true });
+        // While the page is still loading the expression may throw (no #status yet): report it, WaitFor polls again.
+        if (reply.TryGetProperty("result", out var outer) && outer.TryGetProperty("result", out var value) && value.TryGetProperty("value", out var text))
+            return text.GetString() ?? "";
+        return "<no value: " + reply.GetRawText() + ">";
+    }
+
+    /// <summary>A PNG of the page's viewport (DevTools <c>Page.captureScreenshot</c>).</summary>
+    public async Task<byte[]> Screenshot()
+    {
+        var reply = await Call("Page.captureScreenshot", new { format = "png" });
+        return Convert.FromBase64String(reply.GetProperty("result").GetProperty("data").GetString()!);
+    }
+
+    /// <summary>Sends one DevTools command and returns its whole reply.</summary>
+    private async Task<JsonElement> Call(string method, object parameters)
+    {
         int id = ++_nextId;
-        var request = JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            id,
-            method = "Runtime.evaluate",
-            @params = new { expression = $"String({expression})", returnByValue = true },
-        });
+        var request = JsonSerializer.SerializeToUtf8Bytes(new { id, method, @params = parameters });
         using var cts = new CancellationTokenSource(Http.Timeout);
         await _socket.SendAsync(request, WebSocketMessageType.Text, true, cts.Token);
         var buffer = new byte[1 << 16];
@@ -88,11 +100,7 @@ internal sealed class ChromiumPage : IAsyncDisposable
                 message.Write(buffer, 0, result.Count);
             } while (!result.EndOfMessage);
             var reply = JsonDocument.Parse(message.ToArray()).RootElement;
-            if (!reply.TryGetProperty("id", out var replyId) || replyId.GetInt32() != id) continue;
-            // While the page is still loading the expression may throw (no #status yet): report it, WaitFor polls again.
-            if (reply.TryGetProperty("result", out var outer) && outer.TryGetProperty("result", out var value) && value.TryGetProperty("value", out var text))
-                return text.GetString() ?? "";
-            return "<no value: " + reply.GetRawText() + ">";
+            if (reply.TryGetProperty("id", out var replyId) && replyId.GetInt32() == id) return reply;
         }
     }
 

@@ -94,7 +94,7 @@ public class ChromiumTests
     }
 
     /// <summary>Chromium from SHARPGRAD_CHROMIUM, /usr/bin/chromium or the PATH; a clear failure when there is none.</summary>
-    private static string FindChromium()
+    internal static string FindChromium()
     {
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("SHARPGRAD_CHROMIUM") is { Length: > 0 } configured) candidates.Add(configured);

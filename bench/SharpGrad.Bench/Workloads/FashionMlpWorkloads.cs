@@ -18,6 +18,7 @@ internal static class FashionMlpWorkloads
         Tensor.ManualSeed(1);
         var (train, test) = Load(context);
         var net = new Sequential(new Flatten(), new Linear(784, 200), new ReLU(), new Linear(200, 200), new ReLU(), new Linear(200, 10));
+        net.To(context.Device);
         var optimizer = new SGD(net.Parameters(), lr: 0.01);
         var lossFn = new CrossEntropyLoss();
         var loader = new DataLoader(train, batchSize: 200, shuffle: true);
@@ -26,13 +27,13 @@ internal static class FashionMlpWorkloads
         var epochSeconds = new List<double>();
         for (int e = 0; e < epochs; e++)
         {
-            var cost = Meter.Measure(() => TrainEpoch(net, optimizer, lossFn, loader));
+            var cost = Meter.Measure(() => TrainEpoch(net, optimizer, lossFn, loader, context.Device));
             epochSeconds.Add(Math.Round(cost.Seconds, 3));
             total += cost;
         }
         var result = total.PerUnit(epochs, "epoch");
         result["epoch_seconds"] = epochSeconds;
-        result["test_accuracy"] = Math.Round(Accuracy(net, test), 4);
+        result["test_accuracy"] = Math.Round(Accuracy(net, test, context.Device), 4);
         yield return result;
     }
 
@@ -49,12 +50,13 @@ internal static class FashionMlpWorkloads
         layers.Add(new Linear(700, 10));
         layers.Add(new LogSoftmax(1));
         var net = new Sequential(layers.ToArray());
+        net.To(context.Device);
         var optimizer = new Adam(net.Parameters(), lr: 0.01, weightDecay: 0.002);
         var lossFn = new NLLLoss();
         var loader = new DataLoader(train, batchSize: 64, shuffle: true);
-        var cost = Meter.Measure(() => TrainEpoch(net, optimizer, lossFn, loader));
+        var cost = Meter.Measure(() => TrainEpoch(net, optimizer, lossFn, loader, context.Device));
         var result = cost.PerUnit(1, "epoch");
-        result["test_accuracy"] = Math.Round(Accuracy(net, test), 4);
+        result["test_accuracy"] = Math.Round(Accuracy(net, test, context.Device), 4);
         int steps = (train.Count + 63) / 64;
         double bound = GemmBound.Seconds(64, [784, 700, 700, 700, 700, 700, 700, 10], steps);
         result["gemm_bound_seconds"] = Math.Round(bound, 3);
@@ -66,28 +68,29 @@ internal static class FashionMlpWorkloads
         (new FashionMNIST(context.FashionMnistDir, train: true, transform: new ToTensor()),
          new FashionMNIST(context.FashionMnistDir, train: false, transform: new ToTensor()));
 
-    private static void TrainEpoch(Module net, Optimizer optimizer, Loss lossFn, DataLoader loader)
+    private static void TrainEpoch(Module net, Optimizer optimizer, Loss lossFn, DataLoader loader, Device device)
     {
         net.Train();
         foreach (var (x, y) in loader)
         {
-            var loss = lossFn.Forward(net.Forward(x), y);
+            var loss = lossFn.Forward(net.Forward(x.To(device)), y.To(device));
             // Zeros the gradients in place, as the PyTorch reference's optimizer.zero_grad() does (PyTorch 1.13 defaults
             // to set_to_none=False); the Linear backward then adds each weight gradient straight into its buffer.
             optimizer.ZeroGrad(setToNone: false);
             loss.Backward();
             optimizer.Step();
         }
+        Cuda.Synchronize(); // the epoch ends when the device has finished its queued work
     }
 
-    private static double Accuracy(Module net, FashionMNIST test)
+    private static double Accuracy(Module net, FashionMNIST test, Device device)
     {
         net.Eval();
         long correct = 0;
         using (Tensor.NoGrad())
         {
             foreach (var (x, y) in new DataLoader(test, batchSize: 1000))
-                correct += net.Forward(x).Argmax(dim: 1).Eq(y).Sum().Item<long>();
+                correct += net.Forward(x.To(device)).Argmax(dim: 1).Eq(y.To(device)).Sum().Item<long>();
         }
         return (double)correct / test.Count;
     }

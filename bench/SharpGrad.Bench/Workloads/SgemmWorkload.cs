@@ -29,12 +29,13 @@ internal static class SgemmWorkload
         var generator = new Generator(1);
         foreach (var c in Cases())
         {
-            var a = c.TransA ? Tensor.Randn([c.K, c.M], generator).T : Tensor.Randn([c.M, c.K], generator);
-            var b = c.TransB ? Tensor.Randn([c.N, c.K], generator).T : Tensor.Randn([c.K, c.N], generator);
+            var a = (c.TransA ? Tensor.Randn([c.K, c.M], generator).T : Tensor.Randn([c.M, c.K], generator)).To(context.Device);
+            var b = (c.TransB ? Tensor.Randn([c.N, c.K], generator).T : Tensor.Randn([c.K, c.N], generator)).To(context.Device);
             double flops = 2.0 * c.M * c.N * c.K;
 
             // Warm up (JIT, caches), then size one repetition to at least 50 ms.
-            var first = Meter.Measure(() => a.Mm(b));
+            // Device products are queued: each measured region ends by waiting for the device (Cuda.Synchronize).
+            var first = Meter.Measure(() => { a.Mm(b); Cuda.Synchronize(); });
             int iterations = (int)Math.Clamp(0.05 / Math.Max(first.Seconds, 1e-7), 1, 100_000);
             for (int i = 0; i < Math.Min(iterations, 10); i++) a.Mm(b);
 
@@ -44,6 +45,7 @@ internal static class SgemmWorkload
                 var cost = Meter.Measure(() =>
                 {
                     for (int i = 0; i < iterations; i++) a.Mm(b);
+                    Cuda.Synchronize();
                 });
                 if (cost.Seconds < best.Seconds) best = cost;
             }

@@ -1,7 +1,7 @@
 namespace SharpGrad.Bench;
 
-/// <summary>Where the benchmark finds its data.</summary>
-internal sealed record BenchContext(string FashionMnistDir);
+/// <summary>Where the benchmark finds its data, and the device the device-capable workloads run on (<c>--device</c>).</summary>
+internal sealed record BenchContext(string FashionMnistDir, Device Device = default);
 
 /// <summary>
 /// The benchmark's workloads by name. Each returns the fields of its JSON lines (one line per result;
@@ -22,4 +22,7 @@ internal static class Workloads
             ["cnn"] = CnnWorkload.Run,
             ["ddp"] = DdpWorkload.Run,
         };
+
+    /// <summary>The workloads that take <c>--device</c> (the others need ops without device kernels yet, or time the CPU path on purpose).</summary>
+    public static IReadOnlySet<string> DeviceCapable { get; } = new HashSet<string> { "sgemm", "mlp", "deep" };
 }

@@ -47,6 +47,13 @@ internal static class MnistCommand
         limitTrain.HelpName = "N";
         var limitTest = MnistOptions.OptionalInt("--limit-test", "Test on the first N test samples only; default all");
         limitTest.HelpName = "N";
+        var device = new Option<Device>("--device")
+        {
+            Description = "Where to train: cpu, cuda, cuda:N, or accel:cpu (the test device: the CUDA kernels on ILGPU's CPU " +
+                "accelerator, slow); default cpu",
+            DefaultValueFactory = _ => Device.Cpu,
+            CustomParser = ParseDevice,
+        };
         var logInterval = CliOptions.Int("--log-interval", "Print a 'Train Epoch' line every N batches (course 004: 10)", 10);
         logInterval.HelpName = "N";
         var distributedOption = new Option<bool>("--distributed")
@@ -66,7 +73,7 @@ internal static class MnistCommand
             $"Defaults per model: {MnistDefaults.HelpTable()}")
         {
             model, dataset, data, download, optimizer, lr, batchSize, epochs, weightDecay, dropout, augment, earlyStop,
-            limitTrain, limitTest, logInterval, exportOnnx, distributedOption,
+            limitTrain, limitTest, logInterval, exportOnnx, device, distributedOption,
         };
         var common = new CommonOptions();
         common.AddTo(command);
@@ -94,12 +101,16 @@ internal static class MnistCommand
                 LimitTrain = parse.GetValue(limitTrain),
                 LimitTest = parse.GetValue(limitTest),
                 LogInterval = parse.GetValue(logInterval),
+                Device = parse.GetValue(device),
                 ExportOnnx = parse.GetValue(exportOnnx),
             };
             if (settings.ExportOnnx is { } onnx && (string.IsNullOrWhiteSpace(Path.GetFileName(onnx)) || Directory.Exists(onnx)))
                 throw new UsageException($"--export-onnx: expected a file name such as model.onnx, got '{onnx}'");
             var clock = Stopwatch.StartNew();
-            var distributed = MnistDistributed.Begin(parse.GetValue(distributedOption));
+            bool parallel = parse.GetValue(distributedOption) || Distributed.Dist.StartedByMpirun();
+            if (parallel && !settings.Device.IsCpu)
+                throw new UsageException($"--distributed: data-parallel training runs on the CPU (MPI moves CPU tensors); drop --device {settings.Device}");
+            var distributed = MnistDistributed.Begin(parallel);
             try
             {
                 var mnistData = MnistData.Load(settings); // before the run folder exists: a missing data folder leaves nothing behind
@@ -136,12 +147,14 @@ internal static class MnistCommand
     {
         var inv = CultureInfo.InvariantCulture;
         var net = MnistModels.Create(settings.Model, settings.Dropout);
+        net.To(settings.Device);
         long parameters = net.Parameters().Sum(p => (long)p.Numel());
         run.Markup($"[bold]MNIST[/] {Spectre.Console.Markup.Escape(settings.Describe())}, seed {run.Seed}" +
             (distributed is null ? "" : $", data-parallel on {distributed.WorldSize} processes (batch {settings.BatchSize} each)"));
         run.Log($"data: {data.Source}; {data.Train.Count} training and {data.Test.Count} test samples");
         run.Log(net.ToString());
         run.Log(string.Create(inv, $"{parameters:N0} parameters"));
+        run.Log($"device: {settings.Device} ({Cuda.GetDeviceName(settings.Device)})");
 
         var trainer = new MnistTrainer(settings, data, net, run, observers, distributed);
         var result = trainer.Run();
@@ -177,6 +190,7 @@ internal static class MnistCommand
         run.Metric("model", settings.Model);
         run.Metric("dataset", settings.Dataset);
         run.Metric("optimizer", settings.Optimizer);
+        run.Metric("device", $"{settings.Device} ({Cuda.GetDeviceName(settings.Device)})");
         run.Metric("lr", settings.Lr);
         run.Metric("batch_size", settings.BatchSize);
         if (distributed is not null)
@@ -198,5 +212,26 @@ internal static class MnistCommand
         run.Metric("train_seconds", Math.Round(seconds, 3));
         run.Metric("images_per_second", Math.Round(data.Train.Count * (double)result.EpochsRun / Math.Max(1e-9, seconds), 1));
         return result;
+    }
+
+    /// <summary>The device named by --device, checked to be usable (a CUDA device needs the driver and the GPU).</summary>
+    private static Device ParseDevice(System.CommandLine.Parsing.ArgumentResult r)
+    {
+        string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+        try
+        {
+            var device = Device.Parse(text);
+            if (!device.IsCpu) Cuda.GetDeviceName(device); // starts the device: no driver, no such GPU -> the error now
+            return device;
+        }
+        catch (ArgumentException)
+        {
+            r.AddError($"--device expects cpu, cuda, cuda:N or accel:cpu, got '{text}'");
+        }
+        catch (InvalidOperationException e)
+        {
+            r.AddError($"--device {text}: {e.Message}");
+        }
+        return Device.Cpu;
     }
 }

@@ -39,6 +39,48 @@ public static class Autograd
     }
 
     /// <summary>
+    /// The autograd graph behind <paramref name="output"/> (torchviz's <c>make_dot(output)</c>): its backward functions
+    /// with PyTorch's names and saved-tensor shapes, and the leaves that require grad. Draw it with <c>ToDot()</c>, or
+    /// with <c>SharpGrad.Plotting.GraphDrawing.ToSvg</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The output does not require grad.</exception>
+    public static AutogradGraph Graph(Tensor output) => AutogradGraph.Build(output, null);
+
+    /// <summary>
+    /// <see cref="Graph(Tensor)"/> with leaves named from <paramref name="names"/> (torchviz's
+    /// <c>params=dict(model.named_parameters())</c>): pass <c>module.NamedParameters()</c>, or pairs such as <c>[("a", a), ("b", b)]</c>.
+    /// </summary>
+    public static AutogradGraph Graph<T>(Tensor output, IEnumerable<(string Name, T Tensor)> names) where T : Tensor
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return AutogradGraph.Build(output, names.Select(p => (p.Name, (Tensor)p.Tensor)));
+    }
+
+    /// <summary>
+    /// Runs <c>output.Backward()</c> and records it node by node: for each node in the order the engine ran it, the
+    /// gradient that reached it, its local-gradient rule in words, and the gradients it sent on. The gradients are the
+    /// ones the engine computed (copies), so they equal the leaves' <c>Grad</c> bit for bit when those started empty.
+    /// There is no PyTorch equivalent; the graph is that of <see cref="Graph(Tensor)"/>, drawn before the pass.
+    /// </summary>
+    /// <param name="output">A scalar (usually the loss), or any tensor with <paramref name="gradient"/>.</param>
+    /// <param name="gradient">The gradient of the output; ones for a scalar when null.</param>
+    /// <param name="retainGraph">Keep the saved tensors (as <c>backward(retain_graph=True)</c>).</param>
+    /// <exception cref="ArgumentException">The output does not require grad.</exception>
+    public static BackwardTrace Trace(Tensor output, Tensor? gradient = null, bool retainGraph = false) =>
+        TraceCore(AutogradGraph.Build(output, null), output, gradient, retainGraph);
+
+    /// <summary><see cref="Trace(Tensor, Tensor?, bool)"/> with leaves named from <paramref name="names"/> (<c>module.NamedParameters()</c>, or pairs).</summary>
+    public static BackwardTrace Trace<T>(Tensor output, IEnumerable<(string Name, T Tensor)> names, Tensor? gradient = null, bool retainGraph = false)
+        where T : Tensor => TraceCore(Graph(output, names), output, gradient, retainGraph);
+
+    private static BackwardTrace TraceCore(AutogradGraph graph, Tensor output, Tensor? gradient, bool retainGraph)
+    {
+        var recorder = new TraceRecorder(graph);
+        Engine.Backward(output, gradient, retainGraph, createGraph: false, recorder);
+        return recorder.Result();
+    }
+
+    /// <summary>
     /// Compares the gradients that backward computes for <paramref name="function"/> with central
     /// finite differences (<c>torch.autograd.gradcheck</c>, same defaults). Inputs that require grad must
     /// be float64 and must not have overlapping elements (no expanded views). Throws with the

@@ -3,6 +3,16 @@ using System.Runtime.CompilerServices;
 
 namespace SharpGrad.Graph;
 
+/// <summary>Watches a backward pass node by node (<see cref="Autograd.Trace"/>); the engine calls it only when one is given.</summary>
+internal interface IBackwardObserver
+{
+    /// <summary>Node <paramref name="node"/> is about to run with the summed gradient <paramref name="grad"/> of its output.</summary>
+    void Running(Node node, Tensor grad);
+
+    /// <summary>Node <paramref name="node"/> returned <paramref name="inputGrads"/> (one per input, null where none; empty for AccumulateGrad).</summary>
+    void Ran(Node node, Tensor?[] inputGrads);
+}
+
 /// <summary>
 /// Runs backward passes: walks the graph from a root without recursion, in a deterministic order
 /// (a node runs once all its consumers have run; among ready nodes the most recently created goes first),
@@ -11,7 +21,7 @@ namespace SharpGrad.Graph;
 internal static class Engine
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph)
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph, bool createGraph, IBackwardObserver? observer = null)
     {
         if (!root.RequiresGrad)
             throw new InvalidOperationException(
@@ -32,7 +42,7 @@ internal static class Engine
             gradient = gradient.To(root.DType);
 
         Node rootNode = root.GradFn ?? root.GradAccumulator;
-        Run(rootNode, gradient, retainGraph, createGraph, null);
+        Run(rootNode, gradient, retainGraph, createGraph, null, observer);
     }
 
     /// <summary>
@@ -50,7 +60,7 @@ internal static class Engine
         }
         var captured = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var t in targets) captured[t] = null!;
-        Run(output.GradFn ?? output.GradAccumulator, gradOutput, retainGraph, createGraph, captured);
+        Run(output.GradFn ?? output.GradAccumulator, gradOutput, retainGraph, createGraph, captured, null);
         var result = new Tensor?[inputs.Length];
         for (int i = 0; i < inputs.Length; i++) result[i] = captured[targets[i]];
         return result;
@@ -136,13 +146,14 @@ internal static class Engine
     // Taken (set to null) while a pass runs, so a nested pass on the same thread gets its own.
     [ThreadStatic] private static Workspace? t_workspace;
 
-    private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture)
+    private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture,
+        IBackwardObserver? observer)
     {
         var workspace = t_workspace ?? new Workspace();
         t_workspace = null;
         try
         {
-            Run(rootNode, rootGrad, retainGraph, createGraph, capture, workspace);
+            Run(rootNode, rootGrad, retainGraph, createGraph, capture, observer, workspace);
         }
         finally
         {
@@ -192,15 +203,19 @@ internal static class Engine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture, Workspace workspace)
+    private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture,
+        IBackwardObserver? observer, Workspace workspace)
     {
         var outer = t_accumulating;
         var outerPass = t_pass;
-        t_accumulating = capture is null && !createGraph ? workspace : null;
+        // An observed pass sends every gradient through the edges (no writing into a leaf's Grad from inside a node),
+        // so that the observer sees each one. Into a leaf without a Grad yet the bits are the same; into an existing
+        // Grad the separate add can round differently from a GEMM that accumulates in place.
+        t_accumulating = capture is null && !createGraph && observer is null ? workspace : null;
         t_pass = workspace;
         try
         {
-            RunPass(rootNode, rootGrad, retainGraph, createGraph, capture, workspace);
+            RunPass(rootNode, rootGrad, retainGraph, createGraph, capture, observer, workspace);
             // Callbacks may queue more callbacks: index, not foreach.
             if (workspace.Callbacks is { } callbacks)
                 for (int i = 0; i < callbacks.Count; i++) callbacks[i]();
@@ -213,7 +228,8 @@ internal static class Engine
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RunPass(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture, Workspace workspace)
+    private static void RunPass(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture,
+        IBackwardObserver? observer, Workspace workspace)
     {
         var (dependencies, parents) = CountDependencies(rootNode, capture is not null, workspace);
         // For Autograd.Grad, only the nodes on a path to a requested input run (as PyTorch's exec_info).
@@ -236,6 +252,7 @@ internal static class Engine
                 if (needed is null || HasNeededChild(node, needed))
                 {
                     node.ThrowIfReleased();
+                    observer?.Running(node, grad);
                     if (node is AccumulateGrad accumulate)
                     {
                         bool owned = owners.IsSoleOwner(grad);
@@ -249,6 +266,7 @@ internal static class Engine
                         inputGrads = node.Backward(grad);
                         if (!retainGraph) node.Release();
                     }
+                    observer?.Ran(node, inputGrads);
                 }
             }
             // A node that added its gradient straight into the leaf's Grad (LeafGradToAccumulateInto) left nothing pending.

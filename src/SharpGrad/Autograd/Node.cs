@@ -127,4 +127,7 @@ public struct SavedTensor
 
     /// <summary>Forgets the tensor (frees its memory for the collector).</summary>
     public void Release() => _tensor = null;
+
+    /// <summary>The saved tensor without the version check, or null when none was saved or it was released (for drawing the graph).</summary>
+    internal readonly Tensor? Peek => _tensor;
 }

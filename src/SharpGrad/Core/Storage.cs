@@ -10,11 +10,20 @@ public abstract class Storage
 {
     private static long s_lastId;
 
-    /// <summary>Creates a storage with the next allocation number.</summary>
-    protected Storage()
+    /// <summary>Creates a storage in main memory with the next allocation number.</summary>
+    protected Storage() : this(Device.Cpu)
+    {
+    }
+
+    /// <summary>Creates a storage on <paramref name="device"/> with the next allocation number.</summary>
+    protected Storage(Device device)
     {
         Id = Interlocked.Increment(ref s_lastId);
+        Device = device;
     }
+
+    /// <summary>Where the buffer lives (<c>storage.device</c>); the kernel dispatch picks the implementation by it.</summary>
+    public Device Device { get; }
 
     /// <summary>
     /// Allocation number, increasing over the process's lifetime: the backward engine uses it to tell buffers made

@@ -206,6 +206,7 @@ public static partial class SafeTensors
         if (n == 0) return;
         // Views that are not packed row-major (transposes, steps, expands) are written from a packed copy.
         var packed = tensor.IsContiguous() ? tensor : tensor.CloneRaw();
+        if (!packed.Device.IsCpu) packed = packed.Cpu(); // device tensors are saved from a host copy
         int start = packed.Layout.Offset;
         switch (packed.Storage)
         {

@@ -27,10 +27,10 @@ internal static class Convolution
         switch (y)
         {
             case Storage<float> f:
-                Forward(((Storage<float>)x).Data, xOff, ((Storage<float>)w).Data, wOff, (bias as Storage<float>)?.Data, bOff, f.Data, g);
+                Forward(Devices.Host<float>(x, "conv2d"), xOff, Devices.Host<float>(w, "conv2d"), wOff, (bias is null ? null : Devices.Host<float>(bias, "conv2d")), bOff, f.Data, g);
                 break;
             case Storage<double> d:
-                Forward(((Storage<double>)x).Data, xOff, ((Storage<double>)w).Data, wOff, (bias as Storage<double>)?.Data, bOff, d.Data, g);
+                Forward(Devices.Host<double>(x, "conv2d"), xOff, Devices.Host<double>(w, "conv2d"), wOff, (bias is null ? null : Devices.Host<double>(bias, "conv2d")), bOff, d.Data, g);
                 break;
             default: throw new ArgumentException($"conv2d: not supported for dtype {y.DType.TorchName()}");
         }
@@ -41,8 +41,8 @@ internal static class Convolution
     {
         switch (dx)
         {
-            case Storage<float> f: InputGrad(((Storage<float>)dy).Data, dyOff, ((Storage<float>)w).Data, wOff, f.Data, g); break;
-            case Storage<double> d: InputGrad(((Storage<double>)dy).Data, dyOff, ((Storage<double>)w).Data, wOff, d.Data, g); break;
+            case Storage<float> f: InputGrad(Devices.Host<float>(dy, "conv2d"), dyOff, Devices.Host<float>(w, "conv2d"), wOff, f.Data, g); break;
+            case Storage<double> d: InputGrad(Devices.Host<double>(dy, "conv2d"), dyOff, Devices.Host<double>(w, "conv2d"), wOff, d.Data, g); break;
             default: throw new ArgumentException($"conv2d: not supported for dtype {dx.DType.TorchName()}");
         }
     }
@@ -52,8 +52,8 @@ internal static class Convolution
     {
         switch (db)
         {
-            case Storage<float> f: BiasGrad(((Storage<float>)dy).Data, dyOff, f.Data, g); break;
-            case Storage<double> d: BiasGrad(((Storage<double>)dy).Data, dyOff, d.Data, g); break;
+            case Storage<float> f: BiasGrad(Devices.Host<float>(dy, "conv2d"), dyOff, f.Data, g); break;
+            case Storage<double> d: BiasGrad(Devices.Host<double>(dy, "conv2d"), dyOff, d.Data, g); break;
             default: throw new ArgumentException($"conv2d: not supported for dtype {db.DType.TorchName()}");
         }
     }
@@ -67,10 +67,10 @@ internal static class Convolution
         switch (dw)
         {
             case Storage<float> f:
-                WeightGrad(((Storage<float>)x).Data, xOff, ((Storage<float>)dy).Data, dyOff, f.Data, (db as Storage<float>)?.Data, g);
+                WeightGrad(Devices.Host<float>(x, "conv2d"), xOff, Devices.Host<float>(dy, "conv2d"), dyOff, f.Data, (db is null ? null : Devices.Host<float>(db, "conv2d")), g);
                 break;
             case Storage<double> d:
-                WeightGrad(((Storage<double>)x).Data, xOff, ((Storage<double>)dy).Data, dyOff, d.Data, (db as Storage<double>)?.Data, g);
+                WeightGrad(Devices.Host<double>(x, "conv2d"), xOff, Devices.Host<double>(dy, "conv2d"), dyOff, d.Data, (db is null ? null : Devices.Host<double>(db, "conv2d")), g);
                 break;
             default: throw new ArgumentException($"conv2d: not supported for dtype {dw.DType.TorchName()}");
         }

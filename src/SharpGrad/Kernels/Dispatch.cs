@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Numerics;
 using SharpGrad.Core;
+using SharpGrad.Kernels.Accelerator;
 
 namespace SharpGrad.Kernels;
 
@@ -24,6 +26,7 @@ internal static class Dispatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Unary(UnaryKind kind, Storage x, Layout lx, Storage y, Layout ly)
     {
+        if (!(y.Device.IsCpu && x.Device.IsCpu)) { OnDevice(Name(kind), y, x).Unary(kind, x, lx, y, ly); return; }
         switch (y)
         {
             case Storage<float> f: UnaryFloat(kind, ((Storage<float>)x).Data, lx, f.Data, ly); break;
@@ -36,6 +39,7 @@ internal static class Dispatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Binary(BinaryKind kind, Storage a, Layout la, Storage b, Layout lb, Storage y, Layout ly)
     {
+        if (!(y.Device.IsCpu && a.Device.IsCpu && b.Device.IsCpu)) { OnDevice(Name(kind), y, a, b).Binary(kind, a, la, b, lb, y, ly); return; }
         switch (y)
         {
             case Storage<float> f: BinaryFloat(kind, ((Storage<float>)a).Data, la, ((Storage<float>)b).Data, lb, f.Data, ly); break;
@@ -46,8 +50,10 @@ internal static class Dispatch
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Compare(CompareKind kind, Storage a, Layout la, Storage b, Layout lb, bool[] y, Layout ly)
+    public static void Compare(CompareKind kind, Storage a, Layout la, Storage b, Layout lb, Storage ys, Layout ly)
     {
+        if (!(ys.Device.IsCpu && a.Device.IsCpu && b.Device.IsCpu)) { OnDevice(Name(kind), ys, a, b).Compare(kind, a, la, b, lb, ys, ly); return; }
+        var y = ((Storage<bool>)ys).Data;
         switch (a)
         {
             case Storage<float> f: Compare(kind, f.Data, la, ((Storage<float>)b).Data, lb, y, ly); break;
@@ -60,6 +66,7 @@ internal static class Dispatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reduce(ReduceKind kind, Storage x, Layout lx, Storage y, Layout ly)
     {
+        if (!(y.Device.IsCpu && x.Device.IsCpu)) { OnDevice(Name(kind), y, x).Reduce(kind, x, lx, y, ly); return; }
         switch (y)
         {
             case Storage<float> f: Reduce(kind, ((Storage<float>)x).Data, lx, f.Data, ly); break;
@@ -69,8 +76,10 @@ internal static class Dispatch
         }
     }
 
-    public static void Where(bool[] c, Layout lc, Storage a, Layout la, Storage b, Layout lb, Storage y, Layout ly)
+    public static void Where(Storage cs, Layout lc, Storage a, Layout la, Storage b, Layout lb, Storage y, Layout ly)
     {
+        if (!(y.Device.IsCpu && cs.Device.IsCpu && a.Device.IsCpu && b.Device.IsCpu)) { OnDevice("where", y, a, b, cs).Where(cs, lc, a, la, b, lb, y, ly); return; }
+        var c = Devices.Host<bool>(cs, "where");
         switch (y)
         {
             case Storage<float> f: ElementWise.Where(c, lc, ((Storage<float>)a).Data, la, ((Storage<float>)b).Data, lb, f.Data, ly); break;
@@ -84,6 +93,7 @@ internal static class Dispatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Copy(Storage src, Layout ls, Storage dst, Layout ld)
     {
+        if (!(src.Device.IsCpu && dst.Device.IsCpu)) { AcceleratorBackend.Copy(src, ls, dst, ld); return; }
         switch (src)
         {
             case Storage<float> f: CopyFrom(f.Data, ls, dst, ld); break;
@@ -97,6 +107,7 @@ internal static class Dispatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Fill(Storage y, Layout ly, double value)
     {
+        if (!y.Device.IsCpu) { Devices.Backend(y).Fill(y, ly, value); return; }
         switch (y)
         {
             case Storage<float> f: ElementWise.Fill(f.Data, ly, (float)value); break;
@@ -109,6 +120,7 @@ internal static class Dispatch
     /// <summary>The sum of the element-wise product of two float32 or float64 operands of the same sizes, or null when <see cref="ElementWise.SumOfProducts"/> does not apply.</summary>
     public static double? SumOfProducts(Storage a, Layout la, Storage b, Layout lb)
     {
+        if (!(a.Device.IsCpu && b.Device.IsCpu)) return null;
         switch (a)
         {
             case Storage<float> f when b is Storage<float> fb:
@@ -124,6 +136,7 @@ internal static class Dispatch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MatMul(Storage a, Layout la, Storage b, Layout lb, Storage c, int cOff, bool accumulate = false)
     {
+        if (!(c.Device.IsCpu && a.Device.IsCpu && b.Device.IsCpu)) { OnDevice("matmul", c, a, b).MatMul(a, la, b, lb, c, cOff, accumulate); return; }
         int m = la.Sizes[0], k = la.Sizes[1], n = lb.Sizes[1];
         switch (c)
         {
@@ -141,8 +154,10 @@ internal static class Dispatch
     }
 
     /// <summary>Index of the max (or min) of each contiguous row.</summary>
-    public static void ArgRows(Storage x, int offset, int rows, int n, long[] result, bool max)
+    public static void ArgRows(Storage x, int offset, int rows, int n, Storage results, bool max)
     {
+        if (!(x.Device.IsCpu && results.Device.IsCpu)) { OnDevice(max ? "argmax" : "argmin", results, x).ArgRows(x, offset, rows, n, results, max); return; }
+        var result = ((Storage<long>)results).Data;
         switch (x)
         {
             case Storage<float> f: Kernels.Reduce.ArgRows(f.Data, offset, rows, n, result, max); break;
@@ -151,6 +166,58 @@ internal static class Dispatch
             default: throw new ArgumentException($"{(max ? "argmax" : "argmin")}: not supported for dtype {x.DType.TorchName()}");
         }
     }
+
+    /// <summary>Softmax or log-softmax of <paramref name="rows"/> contiguous rows of <paramref name="n"/> elements into contiguous y.</summary>
+    public static void SoftmaxRows(Storage x, int offset, Storage y, int rows, int n, bool log)
+    {
+        if (!(x.Device.IsCpu && y.Device.IsCpu)) { OnDevice(log ? "log_softmax" : "softmax", y, x).SoftmaxRows(x, offset, y, rows, n, log); return; }
+        if (y is Storage<float> f) Kernels.SoftmaxRows.Forward(((Storage<float>)x).Data, offset, f.Data, rows, n, log);
+        else Kernels.SoftmaxRows.Forward(((Storage<double>)x).Data, offset, ((Storage<double>)y).Data, rows, n, log);
+    }
+
+    /// <summary>The gradient of <see cref="SoftmaxRows(Storage, int, Storage, int, int, bool)"/> from its result y, into contiguous dx.</summary>
+    public static void SoftmaxRowsBackward(Storage g, int gOffset, Storage y, int yOffset, Storage dx, int rows, int n, bool log)
+    {
+        if (!(g.Device.IsCpu && y.Device.IsCpu && dx.Device.IsCpu)) { OnDevice(log ? "log_softmax_backward" : "softmax_backward", dx, g, y).SoftmaxRowsBackward(g, gOffset, y, yOffset, dx, rows, n, log); return; }
+        if (dx is Storage<float> f) Kernels.SoftmaxRows.Backward(((Storage<float>)g).Data, gOffset, ((Storage<float>)y).Data, yOffset, f.Data, rows, n, log);
+        else Kernels.SoftmaxRows.Backward(((Storage<double>)g).Data, gOffset, ((Storage<double>)y).Data, yOffset, ((Storage<double>)dx).Data, rows, n, log);
+    }
+
+    /// <summary>dx = g · (y &gt; 0) for contiguous operands of one float dtype (ReLU's gradient from its result).</summary>
+    public static void ReluBackward(Storage g, int gOffset, Storage y, int yOffset, Storage dx, int n)
+    {
+        if (!(g.Device.IsCpu && y.Device.IsCpu && dx.Device.IsCpu)) { OnDevice("threshold_backward", dx, g, y).ReluBackward(g, gOffset, y, yOffset, dx, n); return; }
+        if (dx is Storage<float> f) ReluGrad(((Storage<float>)g).Data.AsSpan(gOffset, n), ((Storage<float>)y).Data.AsSpan(yOffset, n), f.Data);
+        else ReluGrad(((Storage<double>)g).Data.AsSpan(gOffset, n), ((Storage<double>)y).Data.AsSpan(yOffset, n), ((Storage<double>)dx).Data);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReluGrad<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> y, Span<T> result) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int i = 0, width = Vector<T>.Count;
+        ref T rg = ref MemoryMarshal.GetReference(g), ry = ref MemoryMarshal.GetReference(y), rr = ref MemoryMarshal.GetReference(result);
+        for (; i + width <= g.Length; i += width)
+        {
+            var mask = Vector.GreaterThan(Vector.LoadUnsafe(ref ry, (nuint)i), Vector<T>.Zero);
+            var factor = Vector.ConditionalSelect(mask, Vector<T>.One, Vector<T>.Zero);
+            (Vector.LoadUnsafe(ref rg, (nuint)i) * factor).StoreUnsafe(ref rr, (nuint)i);
+        }
+        for (; i < g.Length; i++)
+            Unsafe.Add(ref rr, i) = Unsafe.Add(ref rg, i) * (Unsafe.Add(ref ry, i) > T.Zero ? T.One : T.Zero);
+    }
+
+    /// <summary>
+    /// The backend that runs an op whose output is <paramref name="y"/>: the output's device. An output on the CPU with
+    /// an operand on a device means the op has no device kernel (it allocated its result on the CPU).
+    /// </summary>
+    private static AcceleratorBackend OnDevice(string op, Storage y, Storage a, Storage? b = null, Storage? c = null)
+    {
+        if (y is DeviceStorage d) return d.Backend;
+        var device = !a.Device.IsCpu ? a : b is not null && !b.Device.IsCpu ? b : c!;
+        throw Devices.NoKernel(op, device.Device, device.DType);
+    }
+
+    private static string Name<TKind>(TKind kind) where TKind : struct, Enum => KindNames<TKind>.Of(kind);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyFrom<TSrc>(TSrc[] src, Layout ls, Storage dst, Layout ld)

@@ -34,6 +34,12 @@ internal static class IndexedCopy
     /// <param name="lb">Layout of the dense operand (strides over the walked shape, and offset).</param>
     public static void Run(GatherMode mode, int[] sizes, int dim, int[] index, int[] indexStrides, Storage a, Layout la, Storage b, Layout lb)
     {
+        if (!(a.Device.IsCpu && b.Device.IsCpu))
+        {
+            if (a is not Accelerator.DeviceStorage d) throw Devices.NoKernel(mode == GatherMode.Read ? "gather" : "scatter", b.Device, b.DType);
+            d.Backend.IndexedCopy(mode, sizes, dim, index, indexStrides, a, la, b, lb);
+            return;
+        }
         switch (a)
         {
             case Storage<float> f: Run(mode, sizes, dim, index, indexStrides, f.Data, la, ((Storage<float>)b).Data, lb); break;

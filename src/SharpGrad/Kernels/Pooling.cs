@@ -27,8 +27,8 @@ internal static class Pooling
     {
         switch (y)
         {
-            case Storage<float> f: MaxForward(((Storage<float>)x).Data, xOff, f.Data, indices, g); break;
-            case Storage<double> d: MaxForward(((Storage<double>)x).Data, xOff, d.Data, indices, g); break;
+            case Storage<float> f: MaxForward(Devices.Host<float>(x, "max_pool2d"), xOff, f.Data, indices, g); break;
+            case Storage<double> d: MaxForward(Devices.Host<double>(x, "max_pool2d"), xOff, d.Data, indices, g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {y.DType.TorchName()}");
         }
     }
@@ -48,11 +48,11 @@ internal static class Pooling
         switch (y)
         {
             case Storage<float> f:
-                var xf = ((Storage<float>)x).Data;
+                var xf = Devices.Host<float>(x, "max_pool2d");
                 Threading.For(g.Planes, (long)outPlane * 4, p => MaxPlane2x2(xf, xOff + p * plane, f.Data, null, codes, p * outPlane, g));
                 break;
             case Storage<double> d:
-                var xd = ((Storage<double>)x).Data;
+                var xd = Devices.Host<double>(x, "max_pool2d");
                 Threading.For(g.Planes, (long)outPlane * 4, p => MaxPlane2x2(xd, xOff + p * plane, d.Data, null, codes, p * outPlane, g));
                 break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {y.DType.TorchName()}");
@@ -67,8 +67,8 @@ internal static class Pooling
     {
         switch (dx)
         {
-            case Storage<float> f: MaxScatterCodes(((Storage<float>)dy).Data, dyOff, codes, f.Data, g); break;
-            case Storage<double> d: MaxScatterCodes(((Storage<double>)dy).Data, dyOff, codes, d.Data, g); break;
+            case Storage<float> f: MaxScatterCodes(Devices.Host<float>(dy, "max_pool2d"), dyOff, codes, f.Data, g); break;
+            case Storage<double> d: MaxScatterCodes(Devices.Host<double>(dy, "max_pool2d"), dyOff, codes, d.Data, g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {dx.DType.TorchName()}");
         }
     }
@@ -93,8 +93,8 @@ internal static class Pooling
     {
         switch (dx)
         {
-            case Storage<float> f: MaxScatter(((Storage<float>)dy).Data, dyOff, indices, f.Data, g); break;
-            case Storage<double> d: MaxScatter(((Storage<double>)dy).Data, dyOff, indices, d.Data, g); break;
+            case Storage<float> f: MaxScatter(Devices.Host<float>(dy, "max_pool2d"), dyOff, indices, f.Data, g); break;
+            case Storage<double> d: MaxScatter(Devices.Host<double>(dy, "max_pool2d"), dyOff, indices, d.Data, g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {dx.DType.TorchName()}");
         }
     }
@@ -104,8 +104,8 @@ internal static class Pooling
     {
         switch (y)
         {
-            case Storage<float> f: MaxGather(((Storage<float>)src).Data, srcOff, indices, f.Data, g); break;
-            case Storage<double> d: MaxGather(((Storage<double>)src).Data, srcOff, indices, d.Data, g); break;
+            case Storage<float> f: MaxGather(Devices.Host<float>(src, "max_pool2d"), srcOff, indices, f.Data, g); break;
+            case Storage<double> d: MaxGather(Devices.Host<double>(src, "max_pool2d"), srcOff, indices, d.Data, g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {y.DType.TorchName()}");
         }
     }
@@ -115,8 +115,8 @@ internal static class Pooling
     {
         switch (y)
         {
-            case Storage<float> f: AvgForward(((Storage<float>)x).Data, xOff, f.Data, g, countIncludePad); break;
-            case Storage<double> d: AvgForward(((Storage<double>)x).Data, xOff, d.Data, g, countIncludePad); break;
+            case Storage<float> f: AvgForward(Devices.Host<float>(x, "avg_pool2d"), xOff, f.Data, g, countIncludePad); break;
+            case Storage<double> d: AvgForward(Devices.Host<double>(x, "avg_pool2d"), xOff, d.Data, g, countIncludePad); break;
             default: throw new ArgumentException($"avg_pool2d: not supported for dtype {y.DType.TorchName()}");
         }
     }
@@ -126,8 +126,8 @@ internal static class Pooling
     {
         switch (dx)
         {
-            case Storage<float> f: AvgBackward(((Storage<float>)dy).Data, dyOff, f.Data, g, countIncludePad); break;
-            case Storage<double> d: AvgBackward(((Storage<double>)dy).Data, dyOff, d.Data, g, countIncludePad); break;
+            case Storage<float> f: AvgBackward(Devices.Host<float>(dy, "avg_pool2d"), dyOff, f.Data, g, countIncludePad); break;
+            case Storage<double> d: AvgBackward(Devices.Host<double>(dy, "avg_pool2d"), dyOff, d.Data, g, countIncludePad); break;
             default: throw new ArgumentException($"avg_pool2d: not supported for dtype {dx.DType.TorchName()}");
         }
     }

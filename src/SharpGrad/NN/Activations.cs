@@ -141,3 +141,47 @@ public sealed class Dropout : Module
     /// <inheritdoc/>
     public override string ExtraRepr() => $"p={Repr.Float(P)}, inplace={Repr.Bool(Inplace)}";
 }
+
+/// <summary>Shared part of the channel-wise dropout layers (<c>nn.modules.dropout._DropoutNd</c>): the probability and the in-place flag.</summary>
+public abstract class ChannelDropout : Module
+{
+    /// <summary>Checks and stores the arguments.</summary>
+    /// <param name="p">Probability of zeroing a channel, in [0, 1].</param>
+    /// <param name="inplace">Overwrite the input.</param>
+    /// <exception cref="ArgumentException">p is outside [0, 1].</exception>
+    private protected ChannelDropout(double p, bool inplace)
+    {
+        if (p < 0 || p > 1) throw new ArgumentException($"{GetType().Name}: dropout probability has to be between 0 and 1, but got {p}");
+        (P, Inplace) = (p, inplace);
+    }
+
+    /// <summary>Probability of zeroing a channel.</summary>
+    public double P { get; }
+
+    /// <summary>Whether the input is overwritten.</summary>
+    public bool Inplace { get; }
+
+    /// <inheritdoc/>
+    public override string ExtraRepr() => $"p={Repr.Float(P)}, inplace={Repr.Bool(Inplace)}";
+}
+
+/// <summary>
+/// Randomly zeroes whole channels of [N, C, H, W] feature maps with probability p in training, scaling the rest by
+/// 1/(1-p) (<c>nn.Dropout2d(p=0.5)</c>); a 3-D input is read as [N, C, L], as PyTorch 1.13 does.
+/// </summary>
+/// <param name="p">Probability of zeroing a channel, in [0, 1].</param>
+/// <param name="inplace">Overwrite the input.</param>
+public sealed class Dropout2d(double p = 0.5, bool inplace = false) : ChannelDropout(p, inplace)
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Functional.Dropout2d(input, P, Training, Inplace);
+}
+
+/// <summary>Randomly zeroes whole channels of [N, C, L] signals with probability p in training (<c>nn.Dropout1d(p=0.5)</c>).</summary>
+/// <param name="p">Probability of zeroing a channel, in [0, 1].</param>
+/// <param name="inplace">Overwrite the input.</param>
+public sealed class Dropout1d(double p = 0.5, bool inplace = false) : ChannelDropout(p, inplace)
+{
+    /// <inheritdoc/>
+    public override Tensor Forward(Tensor input) => Functional.Dropout1d(input, P, Training, Inplace);
+}

@@ -115,3 +115,67 @@ public sealed class ModuleList : Module, IEnumerable<Module>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }
+
+/// <summary>
+/// Modules under string keys, registered as children in insertion order (<c>nn.ModuleDict</c>); assigning an existing
+/// key replaces that module in place. It has no Forward of its own.
+/// </summary>
+public sealed class ModuleDict : Module, IReadOnlyDictionary<string, Module>
+{
+    private readonly Dictionary<string, Module> _items = [];
+
+    /// <summary>An empty dictionary (<c>nn.ModuleDict()</c>).</summary>
+    public ModuleDict()
+    {
+    }
+
+    /// <summary>A dictionary of the given named modules, in order (<c>nn.ModuleDict({'conv': ..., 'pool': ...})</c>).</summary>
+    /// <param name="modules">Keys and modules; a repeated key keeps its first position and its last module.</param>
+    public ModuleDict(IEnumerable<(string Name, Module Module)> modules) => Update(modules);
+
+    /// <summary>The module under <paramref name="key"/> (<c>dict[key]</c>); setting adds or replaces it (<c>dict[key] = m</c>).</summary>
+    /// <param name="key">A non-empty name without ".".</param>
+    /// <exception cref="KeyNotFoundException">Getting a key that is not there.</exception>
+    public Module this[string key]
+    {
+        get => _items.TryGetValue(key, out var m) ? m
+            : throw new KeyNotFoundException($"ModuleDict: no module under the key '{key}'; the keys are [{string.Join(", ", Keys.Select(k => $"'{k}'"))}]");
+        set
+        {
+            RegisterModule(key, value);
+            _items[key] = value;
+        }
+    }
+
+    /// <summary>Adds or replaces each named module, in order (<c>dict.update(...)</c>).</summary>
+    /// <param name="modules">Keys and modules.</param>
+    public ModuleDict Update(IEnumerable<(string Name, Module Module)> modules)
+    {
+        foreach (var (name, m) in modules) this[name] = m;
+        return this;
+    }
+
+    /// <summary>Number of modules (<c>len(dict)</c>).</summary>
+    public int Count => _items.Count;
+
+    /// <summary>The keys in insertion order (<c>dict.keys()</c>).</summary>
+    public IEnumerable<string> Keys => NamedChildren().Select(c => c.Name);
+
+    /// <summary>The modules in insertion order (<c>dict.values()</c>).</summary>
+    public IEnumerable<Module> Values => Children();
+
+    /// <summary>Whether <paramref name="key"/> is present (<c>key in dict</c>).</summary>
+    /// <param name="key">The name to look for.</param>
+    public bool ContainsKey(string key) => _items.ContainsKey(key);
+
+    /// <summary>The module under <paramref name="key"/>, if present.</summary>
+    /// <param name="key">The name to look for.</param>
+    /// <param name="value">The module, or null.</param>
+    public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out Module value) => _items.TryGetValue(key, out value);
+
+    /// <summary>The (key, module) pairs in insertion order (<c>dict.items()</c>).</summary>
+    public IEnumerator<KeyValuePair<string, Module>> GetEnumerator()
+        => NamedChildren().Select(c => KeyValuePair.Create(c.Name, c.Module)).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}

@@ -120,6 +120,53 @@ public static partial class Functional
     }
 
     /// <summary>
+    /// Channel-wise dropout (<c>F.dropout2d</c>): while training, zeroes each whole channel (each [H, W] plane of an
+    /// [N, C, H, W] input) with probability <paramref name="p"/> and scales the kept ones by 1/(1-p); the identity
+    /// otherwise. As in PyTorch 1.13, a 3-D input is read as [N, C, L] (one mask entry per (n, c)).
+    /// </summary>
+    /// <param name="input">[N, C, H, W] or [N, C, L].</param>
+    /// <param name="p">Probability of zeroing a channel, in [0, 1].</param>
+    /// <param name="training">Apply dropout (true) or return the input (false).</param>
+    /// <param name="inplace">Overwrite the input with the result.</param>
+    /// <param name="generator">Random source for the mask, or the default generator.</param>
+    /// <exception cref="ArgumentException">p is outside [0, 1] or the input has fewer than 2 dims.</exception>
+    public static Tensor Dropout2d(Tensor input, double p = 0.5, bool training = true, bool inplace = false, Generator? generator = null)
+        => FeatureDropout("dropout2d", input, p, training, inplace, generator);
+
+    /// <summary>
+    /// Channel-wise dropout of [N, C, L] signals (<c>F.dropout1d</c>): zeroes whole channels with probability
+    /// <paramref name="p"/> while training and scales the rest by 1/(1-p); an unbatched [C, L] input drops rows.
+    /// </summary>
+    /// <param name="input">[N, C, L] or [C, L].</param>
+    /// <param name="p">Probability of zeroing a channel, in [0, 1].</param>
+    /// <param name="training">Apply dropout (true) or return the input (false).</param>
+    /// <param name="inplace">Overwrite the input with the result.</param>
+    /// <param name="generator">Random source for the mask, or the default generator.</param>
+    /// <exception cref="ArgumentException">p is outside [0, 1] or the input is not 2-D or 3-D.</exception>
+    public static Tensor Dropout1d(Tensor input, double p = 0.5, bool training = true, bool inplace = false, Generator? generator = null)
+    {
+        if (input.NDim != 2 && input.NDim != 3)
+            throw new ArgumentException($"dropout1d: expected 2D or 3D input, but got input of shape {Core.Shape.Format(input.Shape)}");
+        if (input.NDim == 3) return FeatureDropout("dropout1d", input, p, training, inplace, generator);
+        var y = FeatureDropout("dropout1d", input.Unsqueeze(0), p, training, false, generator).Squeeze(0);
+        return inplace && training && p > 0 ? input.Copy_(y) : y;
+    }
+
+    /// <summary>Zeroes whole slices input[n, c, ...] at random: the mask has the input's first two sizes and broadcasts over the rest.</summary>
+    private static Tensor FeatureDropout(string op, Tensor input, double p, bool training, bool inplace, Generator? generator)
+    {
+        if (p < 0 || p > 1) throw new ArgumentException($"{op}: dropout probability has to be between 0 and 1, but got {p}");
+        if (input.NDim < 2)
+            throw new ArgumentException($"{op}: expected an input with batch and channel dims, but got input of shape {Core.Shape.Format(input.Shape)}");
+        if (!training || p == 0) return input;
+        var maskShape = Enumerable.Repeat(1, input.NDim).ToArray();
+        (maskShape[0], maskShape[1]) = (input.Size(0), input.Size(1));
+        var keep = Tensor.Rand(maskShape, generator, input.DType).Ge(p);
+        var y = p == 1 ? input * 0.0 : input * keep * (1.0 / (1 - p));
+        return inplace ? input.Copy_(y) : y;
+    }
+
+    /// <summary>
     /// int64 class indices to one-hot rows (<c>F.one_hot</c>): a tensor of shape [..., numClasses] with a 1 at each
     /// index. numClasses = -1 takes max(index) + 1.
     /// </summary>

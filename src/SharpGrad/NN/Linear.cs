@@ -83,4 +83,7 @@ internal static class Repr
 
     /// <summary>A pair as a Python tuple: (5, 5).</summary>
     public static string Pair((int, int) p) => $"({p.Item1}, {p.Item2})";
+
+    /// <summary>Sizes as a Python tuple: (4,), (3, 4).</summary>
+    public static string Tuple(int[] sizes) => sizes.Length == 1 ? $"({sizes[0]},)" : $"({string.Join(", ", sizes)})";
 }

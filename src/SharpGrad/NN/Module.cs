@@ -165,6 +165,39 @@ public abstract partial class Module
         return this;
     }
 
+    /// <summary>
+    /// Moves every parameter and buffer to <paramref name="device"/> in place (<c>module.to(device)</c>): the
+    /// <see cref="Parameter"/> objects stay the same (an optimizer built before the move keeps working), their data and
+    /// gradients are copied to the device.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A CUDA device without an NVIDIA driver, or an index past the devices present.</exception>
+    public Module To(Device device)
+    {
+        foreach (var m in Modules())
+        {
+            foreach (var (_, p) in m._parameters)
+            {
+                if (p is null || p.Device == device) continue;
+                var grad = p.Grad;
+                p.Grad = null;
+                p.Data = p.Detach().To(device);
+                if (grad is not null) p.Grad = grad.To(device);
+            }
+            for (int i = 0; i < m._buffers.Count; i++)
+            {
+                var (name, b, persistent) = m._buffers[i];
+                if (b is not null) m._buffers[i] = (name, b.To(device), persistent);
+            }
+        }
+        return this;
+    }
+
+    /// <summary>Moves the parameters and buffers to main memory (<c>module.cpu()</c>).</summary>
+    public Module Cpu() => To(Device.Cpu);
+
+    /// <summary>Moves the parameters and buffers to CUDA GPU <paramref name="index"/> (<c>module.cuda()</c>).</summary>
+    public Module Cuda(int index = 0) => To(Device.Cuda(index));
+
     /// <summary>Converts to float64 (<c>module.double()</c>).</summary>
     public Module Double() => To(DType.Float64);
 

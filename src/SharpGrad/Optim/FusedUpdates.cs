@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Rule = SharpGrad.Kernels.Accelerator.FusedFlags;
 
 namespace SharpGrad.Optim;
 
@@ -33,6 +34,9 @@ internal static class FusedUpdates
         return maximize ? grad * -Vector<T>.One : grad;
     }
 
+    /// <summary>The device rule's switches for L2 decay and maximize.</summary>
+    public static int Flags(bool decay, bool maximize) => (decay ? Rule.Decay : 0) | (maximize ? Rule.Maximize : 0);
+
     /// <summary>The element-wise maximum, NaN when either is NaN (<c>torch.maximum</c>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Maximum<T>(Vector<T> a, Vector<T> b) where T : unmanaged, IFloatingPointIeee754<T>
@@ -49,6 +53,15 @@ internal readonly struct SgdUpdate<T>(double lr, double momentum, double dampeni
     private readonly Vector<T> _lr = FusedUpdates.Scalar<T>(lr), _momentum = FusedUpdates.Scalar<T>(momentum);
     private readonly Vector<T> _keep = FusedUpdates.Scalar<T>(1 - dampening), _weightDecay = FusedUpdates.Scalar<T>(weightDecay);
     private readonly bool _useMomentum = momentum != 0, _dampened = dampening != 0, _decay = weightDecay != 0;
+
+    /// <inheritdoc/>
+    public Kernels.Accelerator.FusedRule<T> DeviceRule => new()
+    {
+        Kind = (int)Kernels.Accelerator.FusedRuleKind.Sgd,
+        Flags = FusedUpdates.Flags(_decay, maximize) | (_useMomentum ? Rule.Momentum : 0) | (_dampened ? Rule.Dampened : 0)
+            | (nesterov ? Rule.Nesterov : 0) | (firstStep ? Rule.FirstStep : 0),
+        S0 = _lr[0], S1 = _momentum[0], S2 = _keep[0], S3 = _weightDecay[0],
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> buf, ref Vector<T> unused3, ref Vector<T> unused4)
@@ -79,6 +92,14 @@ internal readonly struct AdamUpdate<T>(double shrink, double weightDecay, double
     private readonly Vector<T> _stepSize = FusedUpdates.Scalar<T>(lr / (1 - Math.Pow(beta1, step)));
     private readonly bool _shrinks = shrink != 1, _decay = weightDecay != 0;
 
+    /// <inheritdoc/>
+    public Kernels.Accelerator.FusedRule<T> DeviceRule => new()
+    {
+        Kind = (int)Kernels.Accelerator.FusedRuleKind.Adam,
+        Flags = FusedUpdates.Flags(_decay, maximize) | (_shrinks ? Rule.Shrinks : 0) | (amsgrad ? Rule.Amsgrad : 0),
+        S0 = _shrink[0], S1 = _weightDecay[0], S2 = _beta1[0], S3 = _beta2[0], S4 = _oneMinusBeta2[0], S5 = _eps[0], S6 = _rootCorrection2[0], S7 = _stepSize[0],
+    };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> m, ref Vector<T> v, ref Vector<T> vMax)
     {
@@ -101,6 +122,14 @@ internal readonly struct RMSpropUpdate<T>(double lr, double alpha, double eps, d
     private readonly Vector<T> _oneMinusAlpha = FusedUpdates.Scalar<T>(1 - alpha), _eps = FusedUpdates.Scalar<T>(eps);
     private readonly Vector<T> _weightDecay = FusedUpdates.Scalar<T>(weightDecay), _momentum = FusedUpdates.Scalar<T>(momentum);
     private readonly bool _decay = weightDecay != 0, _useMomentum = momentum > 0;
+
+    /// <inheritdoc/>
+    public Kernels.Accelerator.FusedRule<T> DeviceRule => new()
+    {
+        Kind = (int)Kernels.Accelerator.FusedRuleKind.RMSprop,
+        Flags = FusedUpdates.Flags(_decay, maximize) | (_useMomentum ? Rule.Momentum : 0) | (centered ? Rule.Centered : 0),
+        S0 = _lr[0], S1 = _alpha[0], S2 = _oneMinusAlpha[0], S3 = _eps[0], S4 = _weightDecay[0], S5 = _momentum[0],
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> squareAvg, ref Vector<T> gradAvg, ref Vector<T> buf)
@@ -127,6 +156,14 @@ internal readonly struct AdagradUpdate<T>(double clr, double eps, double weightD
     private readonly Vector<T> _clr = FusedUpdates.Scalar<T>(clr), _eps = FusedUpdates.Scalar<T>(eps);
     private readonly Vector<T> _weightDecay = FusedUpdates.Scalar<T>(weightDecay);
     private readonly bool _decay = weightDecay != 0;
+
+    /// <inheritdoc/>
+    public Kernels.Accelerator.FusedRule<T> DeviceRule => new()
+    {
+        Kind = (int)Kernels.Accelerator.FusedRuleKind.Adagrad,
+        Flags = FusedUpdates.Flags(_decay, maximize),
+        S0 = _clr[0], S1 = _eps[0], S2 = _weightDecay[0],
+    };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Apply(ref Vector<T> p, Vector<T> grad, ref Vector<T> sum, ref Vector<T> unused3, ref Vector<T> unused4)

@@ -202,9 +202,10 @@ public partial class Tensor
         if (dtype == DType.Bool) dtype = DType.Int64;
         if (kind == BinaryKind.Div && !dtype.IsFloatingPoint()) dtype = DType.Float32;
         var shape = Core.Shape.Broadcast(op, a.Layout.Sizes, b.Layout.Sizes);
+        var device = DeviceOf(op, a, b);
         var ac = a.CastRaw(dtype);
         var bc = b.CastRaw(dtype);
-        var y = AllocLikeForOverwrite(shape, dtype, a.Layout, b.Layout);
+        var y = AllocLikeForOverwrite(shape, dtype, a.Layout, b.Layout, device);
         Dispatch.Binary(kind, ac.Storage, ac.Layout.BroadcastTo(shape), bc.Storage, bc.Layout.BroadcastTo(shape), y.Storage, y.Layout);
         return y;
     }

@@ -65,10 +65,12 @@ public partial class Tensor
             throw new ArgumentException($"where: expected condition to be a bool tensor, but got {condition.DType.TorchName()}");
         var shape = Core.Shape.Broadcast("where", Core.Shape.Broadcast("where", condition.Layout.Sizes, input.Layout.Sizes), other.Layout.Sizes);
         var dtype = ResultType(input, other);
+        var device = DeviceOf("where", input, other);
+        if (condition.Device != device) device = DeviceOf("where", condition, device == input.Device ? input : other);
         var a = input.CastRaw(dtype);
         var b = other.CastRaw(dtype);
-        var y = Alloc(shape, dtype);
-        Dispatch.Where(condition.Buffer<bool>(), condition.Layout.BroadcastTo(shape), a.Storage, a.Layout.BroadcastTo(shape),
+        var y = Alloc(shape, dtype, device);
+        Dispatch.Where(condition.Storage, condition.Layout.BroadcastTo(shape), a.Storage, a.Layout.BroadcastTo(shape),
             b.Storage, b.Layout.BroadcastTo(shape), y.Storage, y.Layout);
         return NeedsGrad(input, other) ? Record(y, new WhereBackward0(condition, input.Layout.Sizes, other.Layout.Sizes), input, other) : y;
     }
@@ -105,10 +107,11 @@ public partial class Tensor
         var shape = Core.Shape.Broadcast(op, Layout.Sizes, other.Layout.Sizes);
         var dtype = ResultType(this, other);
         if (dtype == DType.Bool) dtype = DType.Int64;
+        var device = DeviceOf(op, this, other);
         var a = CastRaw(dtype);
         var b = other.CastRaw(dtype);
-        var y = AllocLike(shape, DType.Bool, a.Layout, b.Layout);
-        Dispatch.Compare(kind, a.Storage, a.Layout.BroadcastTo(shape), b.Storage, b.Layout.BroadcastTo(shape), y.Buffer<bool>(), y.Layout);
+        var y = AllocLike(shape, DType.Bool, a.Layout, b.Layout, device);
+        Dispatch.Compare(kind, a.Storage, a.Layout.BroadcastTo(shape), b.Storage, b.Layout.BroadcastTo(shape), y.Storage, y.Layout);
         return y;
     }
 

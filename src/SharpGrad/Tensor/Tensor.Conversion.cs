@@ -12,8 +12,32 @@ public partial class Tensor
     {
         if (dtype == DType) return this;
         var y = CastRaw(dtype);
-        return NeedsGrad(this) && dtype.IsFloatingPoint() ? Record(y, new ToCopyBackward0(DType), this) : y;
+        return NeedsGrad(this) && dtype.IsFloatingPoint() ? Record(y, new ToCopyBackward0(DType, Device), this) : y;
     }
+
+    /// <summary>
+    /// This tensor on <paramref name="device"/>: a copy there, or the same tensor when it is already there
+    /// (<c>tensor.to(device)</c>). Differentiable: the gradient flows back to this tensor's device.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A CUDA device without an NVIDIA driver, or an index past the devices present.</exception>
+    public Tensor To(Device device) => To(device, DType);
+
+    /// <summary>This tensor on <paramref name="device"/> converted to <paramref name="dtype"/>, in one copy (<c>tensor.to(device, dtype)</c>).</summary>
+    /// <exception cref="InvalidOperationException">A CUDA device without an NVIDIA driver, or an index past the devices present.</exception>
+    public Tensor To(Device device, DType dtype)
+    {
+        if (device == Device) return To(dtype);
+        var y = AllocForOverwrite(Layout.Sizes, dtype, device);
+        Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
+        return NeedsGrad(this) && dtype.IsFloatingPoint() ? Record(y, new ToCopyBackward0(DType, Device), this) : y;
+    }
+
+    /// <summary>This tensor in main memory (<c>tensor.cpu()</c>); the same tensor when it is already there.</summary>
+    public Tensor Cpu() => To(SharpGrad.Device.Cpu);
+
+    /// <summary>This tensor on CUDA GPU <paramref name="index"/> (<c>tensor.cuda()</c>).</summary>
+    /// <exception cref="InvalidOperationException">No NVIDIA driver, or no GPU of that index.</exception>
+    public Tensor Cuda(int index = 0) => To(SharpGrad.Device.Cuda(index));
 
     /// <summary>Converts to float32 (<c>tensor.float()</c>).</summary>
     public Tensor Float() => To(DType.Float32);
@@ -33,12 +57,19 @@ public partial class Tensor
         if (Numel() != 1)
             throw new InvalidOperationException($"item: a Tensor with {Numel()} elements (shape {Core.Shape.Format(Layout.Sizes)}) cannot be converted to a scalar");
         int at = Layout.Offset;
-        return Storage switch
+        var host = Storage;
+        if (!Device.IsCpu)
+        {
+            host = Storage.Allocate(DType, 1);
+            Dispatch.Copy(Storage, Layout, host, Layout.Contiguous(Layout.Sizes));
+            at = 0;
+        }
+        return host switch
         {
             Storage<float> f => ConvertScalar<float, T>(f.Data[at]),
             Storage<double> d => ConvertScalar<double, T>(d.Data[at]),
             Storage<long> l => ConvertScalar<long, T>(l.Data[at]),
-            _ => ConvertScalar<bool, T>(((Storage<bool>)Storage).Data[at]),
+            _ => ConvertScalar<bool, T>(((Storage<bool>)host).Data[at]),
         };
     }
 
@@ -69,7 +100,7 @@ public partial class Tensor
     internal Tensor CastRaw(DType dtype)
     {
         if (dtype == DType) return this;
-        var y = AllocForOverwrite(Layout.Sizes, dtype);
+        var y = AllocForOverwrite(Layout.Sizes, dtype, Device);
         Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
         return y;
     }
@@ -93,7 +124,7 @@ public partial class Tensor
     /// <summary>A contiguous copy, outside autograd.</summary>
     internal Tensor CloneRaw()
     {
-        var y = AllocForOverwrite(Layout.Sizes, DType);
+        var y = AllocForOverwrite(Layout.Sizes, DType, Device);
         Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
         return y;
     }
@@ -117,9 +148,9 @@ public partial class Tensor
         throw new NotSupportedException($"item: cannot convert to {typeof(TOut).Name}; use float, double, long, int or bool");
     }
 
-    private sealed class ToCopyBackward0(DType inputType) : Node
+    private sealed class ToCopyBackward0(DType inputType, Device inputDevice) : Node
     {
         public override string Name => "ToCopyBackward0";
-        protected internal override Tensor?[] Backward(Tensor g) => [g.To(inputType)];
+        protected internal override Tensor?[] Backward(Tensor g) => [g.To(inputDevice, inputType)];
     }
 }

@@ -18,7 +18,7 @@ public partial class Tensor
     }
 
     /// <summary>A tensor holding a copy of a .NET array of any rank (<c>torch.tensor(data)</c>). int and long give int64, float float32, double float64 unless <paramref name="dtype"/> says otherwise.</summary>
-    public static Tensor From(Array data, DType? dtype = null, bool requiresGrad = false)
+    public static Tensor From(Array data, DType? dtype = null, bool requiresGrad = false, Device device = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         var sizes = new int[data.Rank];
@@ -33,7 +33,7 @@ public partial class Tensor
             byte[] or byte[,] or byte[,,] or byte[,,,] => FromConverted(data, sizes, o => (long)(byte)o),
             _ => throw new ArgumentException($"tensor: cannot make a tensor from {data.GetType().Name}; use float, double, int, long, byte or bool arrays"),
         };
-        if (dtype is DType target && target != t.DType) t = t.To(target);
+        t = t.To(device, dtype ?? t.DType);
         return requiresGrad ? t.RequiresGrad_() : t;
     }
 
@@ -60,15 +60,15 @@ public partial class Tensor
     public static Tensor Empty(params int[] size) => Empty(size, DType.Float32);
 
     /// <summary>Uninitialised (here: zero-filled) tensor (<c>torch.empty</c>).</summary>
-    public static Tensor Empty(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Zeros(CheckSize("empty", size), dtype, requiresGrad);
+    public static Tensor Empty(int[] size, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default) => Zeros(CheckSize("empty", size), dtype, requiresGrad, device);
 
     /// <summary>Tensor of zeros (<c>torch.zeros</c>).</summary>
     public static Tensor Zeros(params int[] size) => Zeros(size, DType.Float32);
 
     /// <summary>Tensor of zeros (<c>torch.zeros</c>).</summary>
-    public static Tensor Zeros(int[] size, DType dtype = DType.Float32, bool requiresGrad = false)
+    public static Tensor Zeros(int[] size, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
     {
-        var t = Alloc(CheckSize("zeros", size), dtype);
+        var t = Alloc(CheckSize("zeros", size), dtype, device);
         return requiresGrad ? t.RequiresGrad_() : t;
     }
 
@@ -76,12 +76,12 @@ public partial class Tensor
     public static Tensor Ones(params int[] size) => Ones(size, DType.Float32);
 
     /// <summary>Tensor of ones (<c>torch.ones</c>).</summary>
-    public static Tensor Ones(int[] size, DType dtype = DType.Float32, bool requiresGrad = false) => Full(CheckSize("ones", size), 1, dtype, requiresGrad);
+    public static Tensor Ones(int[] size, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default) => Full(CheckSize("ones", size), 1, dtype, requiresGrad, device);
 
     /// <summary>Tensor filled with one value (<c>torch.full</c>).</summary>
-    public static Tensor Full(int[] size, double fillValue, DType dtype = DType.Float32, bool requiresGrad = false)
+    public static Tensor Full(int[] size, double fillValue, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
     {
-        var t = Alloc(CheckSize("full", size), dtype);
+        var t = Alloc(CheckSize("full", size), dtype, device);
         if (fillValue != 0) Dispatch.Fill(t.Storage, t.Layout, fillValue);
         return requiresGrad ? t.RequiresGrad_() : t;
     }
@@ -90,7 +90,7 @@ public partial class Tensor
     public static Tensor Arange(long end) => Arange(0, end, 1);
 
     /// <summary>Integers from start (inclusive) to end (exclusive) in steps, as int64 (<c>torch.arange(start, end, step)</c>).</summary>
-    public static Tensor Arange(long start, long end, long step = 1, DType dtype = DType.Int64)
+    public static Tensor Arange(long start, long end, long step = 1, DType dtype = DType.Int64, Device device = default)
     {
         if (step == 0) throw new ArgumentException("arange: step must be nonzero");
         if ((end - start) * Math.Sign(step) < 0)
@@ -98,12 +98,11 @@ public partial class Tensor
         long n = (end - start + step - Math.Sign(step)) / step;
         var values = new long[n];
         for (long i = 0; i < n; i++) values[i] = start + i * step;
-        var t = FromBuffer(values, (int)n);
-        return dtype == DType.Int64 ? t : t.To(dtype);
+        return FromBuffer(values, (int)n).To(device, dtype);
     }
 
     /// <summary>Floats from start (inclusive) to end (exclusive) in steps (<c>torch.arange(0.0, 1.0, 0.1)</c>).</summary>
-    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32)
+    public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32, Device device = default)
     {
         if (step == 0 || !double.IsFinite(step)) throw new ArgumentException($"arange: step must be finite and nonzero, got {step}");
         if ((end - start) * Math.Sign(step) < 0)
@@ -111,8 +110,7 @@ public partial class Tensor
         int n = checked((int)Math.Ceiling((end - start) / step));
         var values = new double[n];
         for (int i = 0; i < n; i++) values[i] = start + i * step;
-        var t = FromBuffer(values, n);
-        return dtype == DType.Float64 ? t : t.To(dtype);
+        return FromBuffer(values, n).To(device, dtype);
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end, both included (<c>torch.linspace</c>).</summary>
@@ -142,15 +140,15 @@ public partial class Tensor
     public static Tensor Rand(params int[] size) => Rand(size, null);
 
     /// <summary>Uniform samples in [0, 1) (<c>torch.rand</c>).</summary>
-    public static Tensor Rand(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
-        => Zeros(CheckSize("rand", size), RequireFloat("rand", dtype)).Uniform_(0, 1, generator).RequiresGrad_(requiresGrad);
+    public static Tensor Rand(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
+        => Zeros(CheckSize("rand", size), RequireFloat("rand", dtype)).Uniform_(0, 1, generator).To(device).RequiresGrad_(requiresGrad);
 
     /// <summary>Standard normal samples (<c>torch.randn</c>).</summary>
     public static Tensor Randn(params int[] size) => Randn(size, null);
 
     /// <summary>Standard normal samples (<c>torch.randn</c>).</summary>
-    public static Tensor Randn(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false)
-        => Zeros(CheckSize("randn", size), RequireFloat("randn", dtype)).Normal_(0, 1, generator).RequiresGrad_(requiresGrad);
+    public static Tensor Randn(int[] size, Generator? generator = null, DType dtype = DType.Float32, bool requiresGrad = false, Device device = default)
+        => Zeros(CheckSize("randn", size), RequireFloat("randn", dtype)).Normal_(0, 1, generator).To(device).RequiresGrad_(requiresGrad);
 
     /// <summary>Normal samples with the given mean and standard deviation (<c>torch.normal(mean, std, size)</c>).</summary>
     public static Tensor Normal(double mean, double std, int[] size, Generator? generator = null, DType dtype = DType.Float32)
@@ -187,22 +185,22 @@ public partial class Tensor
     }
 
     /// <summary>Zeros shaped like <paramref name="t"/> (<c>torch.zeros_like</c>).</summary>
-    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType);
+    public static Tensor ZerosLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType, device: t.Device);
 
     /// <summary>Ones shaped like <paramref name="t"/> (<c>torch.ones_like</c>).</summary>
-    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Ones(t.Shape, dtype ?? t.DType);
+    public static Tensor OnesLike(Tensor t, DType? dtype = null) => Ones(t.Shape, dtype ?? t.DType, device: t.Device);
 
     /// <summary>A constant shaped like <paramref name="t"/> (<c>torch.full_like</c>).</summary>
-    public static Tensor FullLike(Tensor t, double fillValue, DType? dtype = null) => Full(t.Shape, fillValue, dtype ?? t.DType);
+    public static Tensor FullLike(Tensor t, double fillValue, DType? dtype = null) => Full(t.Shape, fillValue, dtype ?? t.DType, device: t.Device);
 
     /// <summary>Uninitialised (here: zero-filled) tensor shaped like <paramref name="t"/> (<c>torch.empty_like</c>).</summary>
-    public static Tensor EmptyLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType);
+    public static Tensor EmptyLike(Tensor t, DType? dtype = null) => Zeros(t.Shape, dtype ?? t.DType, device: t.Device);
 
     /// <summary>Uniform samples shaped like <paramref name="t"/> (<c>torch.rand_like</c>).</summary>
-    public static Tensor RandLike(Tensor t, Generator? generator = null) => Rand(t.Shape, generator, t.DType);
+    public static Tensor RandLike(Tensor t, Generator? generator = null) => Rand(t.Shape, generator, t.DType, device: t.Device);
 
     /// <summary>Normal samples shaped like <paramref name="t"/> (<c>torch.randn_like</c>).</summary>
-    public static Tensor RandnLike(Tensor t, Generator? generator = null) => Randn(t.Shape, generator, t.DType);
+    public static Tensor RandnLike(Tensor t, Generator? generator = null) => Randn(t.Shape, generator, t.DType, device: t.Device);
 
     /// <summary>Random integers shaped like <paramref name="t"/> (<c>torch.randint_like</c>).</summary>
     public static Tensor RandintLike(Tensor t, long low, long high, Generator? generator = null) => Randint(low, high, t.Shape, generator, t.DType);

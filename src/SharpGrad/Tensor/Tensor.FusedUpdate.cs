@@ -14,6 +14,9 @@ internal interface IFusedUpdate<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Updates one vector of elements.</summary>
     void Apply(ref Vector<T> x0, Vector<T> x1, ref Vector<T> x2, ref Vector<T> x3, ref Vector<T> x4);
+
+    /// <summary>The same rule for the device kernel (scalars rounded to <typeparamref name="T"/> as the vectors are).</summary>
+    Kernels.Accelerator.FusedRule<T> DeviceRule { get; }
 }
 
 public partial class Tensor
@@ -47,6 +50,20 @@ public partial class Tensor
         }
 
         int n = x0.Layout.Numel;
+        if (!x0.Device.IsCpu)
+        {
+            // Device parameters: the same rule as one element-wise device kernel (the kernel dispatch's device side).
+            Kernels.Devices.Backend(x0.Storage).FusedUpdate(op, update.DeviceRule, n, work[0]!.Storage, work[0]!.Layout.Offset,
+                work[1]!.Storage, work[1]!.Layout.Offset, work[2]?.Storage, work[2]?.Layout.Offset ?? 0,
+                work[3]?.Storage, work[3]?.Layout.Offset ?? 0, work[4]?.Storage, work[4]?.Layout.Offset ?? 0);
+        }
+        else RunOnCpu<T, TUpdate>(update, work, n);
+        WriteBack(operands, work);
+    }
+
+    private static void RunOnCpu<T, TUpdate>(TUpdate update, Tensor?[] work, int n)
+        where T : unmanaged, IFloatingPointIeee754<T> where TUpdate : struct, IFusedUpdate<T>
+    {
         var buffers = new Buffers<T>(work);
         int chunks = n < FusedParallelMin ? 1 : Math.Max(1, Math.Min(Kernels.Threading.NumThreads, n / FusedParallelMin));
         if (chunks == 1) RunFused(update, buffers, 0, n);
@@ -55,7 +72,11 @@ public partial class Tensor
             int size = ((n + chunks - 1) / chunks + 63) & ~63;
             Kernels.Threading.For(chunks, size, c => RunFused(update, buffers, c * size, Math.Min(n, (c + 1) * size)));
         }
+    }
 
+    /// <summary>Copies converted or packed working copies back into their operands and bumps the written tensors' versions.</summary>
+    private static void WriteBack(Tensor?[] operands, Tensor?[] work)
+    {
         for (int i = 0; i < 5; i++)
         {
             if (i == 1 || operands[i] is not Tensor t) continue;

@@ -17,7 +17,7 @@ public partial class Tensor
         var outSizes = (int[])Layout.Sizes.Clone();
         if (NDim > 0) outSizes[plan.Dim] = plan.Index.Length;
         else outSizes = index.Shape;
-        var y = AllocForOverwrite(outSizes, DType);
+        var y = AllocForOverwrite(outSizes, DType, Device);
         var walked = AtLeast1D(y.Layout);
         IndexedCopy.Run(GatherMode.Read, walked.Sizes, plan.Dim, plan.Index, plan.IndexStrides, Storage, AtLeast1D(Layout), y.Storage, walked);
         return NeedsGrad(this) ? Record(y, new IndexSelectBackward0(Layout.Sizes, plan.Dim, index), this) : y;
@@ -32,7 +32,7 @@ public partial class Tensor
     {
         const string op = "gather";
         var plan = PlanElementwise(op, dim, index, null);
-        var y = AllocForOverwrite(index.Shape, DType);
+        var y = AllocForOverwrite(index.Shape, DType, Device);
         IndexedCopy.Run(GatherMode.Read, plan.Sizes, plan.Dim, plan.Index, plan.IndexStrides, Storage, AtLeast1D(Layout), y.Storage, AtLeast1D(y.Layout));
         return NeedsGrad(this) ? Record(y, new GatherBackward0(Layout.Sizes, plan.Dim, index), this) : y;
     }
@@ -73,7 +73,7 @@ public partial class Tensor
     {
         var plan = PlanElementwise("scatter", dim, index, null);
         var y = CloneRaw();
-        var fill = Full([], value, DType);
+        var fill = Full([], value, DType, device: Device);
         IndexedCopy.Run(GatherMode.Write, plan.Sizes, plan.Dim, plan.Index, plan.IndexStrides, y.Storage, AtLeast1D(y.Layout), fill.Storage,
             new Layout(plan.Sizes, new int[plan.Sizes.Length], 0));
         return NeedsGrad(this) ? Record(y, new ScatterFamilyBackward("ScatterBackward1", plan.Dim, index, null, false), this) : y;
@@ -238,7 +238,7 @@ public partial class Tensor
         {
             var index = _index.Unpack(this, "index");
             if (inputShape.Length == 0) return [g.Sum().Reshape(inputShape)];
-            return [Zeros(inputShape, g.DType).IndexAdd(dim, index, g)];
+            return [Zeros(inputShape, g.DType, device: g.Device).IndexAdd(dim, index, g)];
         }
 
         protected internal override void ReleaseSaved() => _index.Release();
@@ -253,7 +253,7 @@ public partial class Tensor
         protected internal override Tensor?[] Backward(Tensor g)
         {
             var index = _index.Unpack(this, "index");
-            var result = Zeros(inputShape, g.DType);
+            var result = Zeros(inputShape, g.DType, device: g.Device);
             if (GradMode.IsEnabled) return [result.ScatterAdd(dim, index, g)];
             // Outside createGraph, accumulate straight into the fresh zeros (ScatterAdd would copy them first).
             var plan = result.PlanElementwise("scatter_add", dim, index, g);

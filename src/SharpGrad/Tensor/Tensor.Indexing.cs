@@ -96,7 +96,7 @@ public partial class Tensor
         var flat = IsContiguous() && shape.AsSpan().SequenceEqual(Layout.Sizes)
             ? WithLayout(Layout.Contiguous([Numel()], Layout.Offset))
             : WithLayout(Layout.BroadcastTo(shape)).CloneRaw().View(-1);
-        var y = Alloc([positions.Length], DType);
+        var y = Alloc([positions.Length], DType, Device);
         IndexedCopy.Run(GatherMode.Read, [positions.Length], 0, positions, [1], flat.Storage, flat.Layout, y.Storage, y.Layout);
         return NeedsGrad(this) ? Record(y, new MaskedSelectBackward0(Layout.Sizes, shape, index), this) : y;
     }
@@ -269,7 +269,7 @@ public partial class Tensor
         maskShape[0] = n;
         var mask = FromBuffer(isWritten, maskShape);
         var picked = values.IndexSelect(0, FromBuffer(from.ToArray(), from.Count));
-        var scattered = Zeros(x.Layout.Sizes, x.DType).IndexAdd(0, FromBuffer(written.ToArray(), written.Count), picked);
+        var scattered = Zeros(x.Layout.Sizes, x.DType, device: x.Device).IndexAdd(0, FromBuffer(written.ToArray(), written.Count), picked);
         return Where(mask, scattered, x);
     }
 
@@ -298,7 +298,7 @@ public partial class Tensor
 
         protected internal override Tensor?[] Backward(Tensor g) =>
         [
-            NeedsInputGrad(0) ? AssignIndexed(g, indices, Zeros([], g.DType)) : null,
+            NeedsInputGrad(0) ? AssignIndexed(g, indices, Zeros([], g.DType, device: g.Device)) : null,
             NeedsInputGrad(1) ? g.ApplyIndices(indices).SumToSize(valueShape).To(valueType) : null,
         ];
     }
@@ -310,7 +310,7 @@ public partial class Tensor
 
         protected internal override Tensor?[] Backward(Tensor g)
         {
-            var placed = Zeros([Core.Shape.Numel(broadcastShape)], g.DType).IndexAdd(0, positions, g);
+            var placed = Zeros([Core.Shape.Numel(broadcastShape)], g.DType, device: g.Device).IndexAdd(0, positions, g);
             return [placed.Reshape(broadcastShape).SumToSize(inputShape)];
         }
     }

@@ -27,7 +27,7 @@ public partial class Tensor
                 throw new ArgumentException($"{op}: zero-dimensional tensor (at position {i}) cannot be concatenated");
             if (reference is null && !IsSkippedInCat(t)) (reference, refIndex) = (t, i);
         }
-        if (reference is null) return Record(Alloc([0], dtype), new CatBackward0(0, tensors), tensors);
+        if (reference is null) return Record(Alloc([0], dtype, SameDevice(op, tensors)), new CatBackward0(0, tensors), tensors);
 
         int d = Core.Shape.NormalizeDim(op, dim, reference.NDim);
         var sizes = (int[])reference.Layout.Sizes.Clone();
@@ -48,7 +48,7 @@ public partial class Tensor
             sizes[d] += t.Layout.Sizes[d];
         }
 
-        var y = Alloc(sizes, dtype);
+        var y = Alloc(sizes, dtype, SameDevice(op, tensors));
         int offset = 0;
         foreach (var t in tensors)
         {
@@ -85,7 +85,7 @@ public partial class Tensor
         }
         int d = Core.Shape.NormalizeDim(op, dim, first.NDim + 1);
         var sizes = Core.Shape.InsertAt(first.Layout.Sizes, d, tensors.Length);
-        var y = Alloc(sizes, dtype);
+        var y = Alloc(sizes, dtype, SameDevice(op, tensors));
         for (int i = 0; i < tensors.Length; i++)
             Dispatch.Copy(tensors[i].Storage, tensors[i].Layout, y.Storage, y.Layout.Select(d, i));
         return AnyNeedsGrad(tensors) ? Record(y, new StackBackward0(d, tensors), tensors) : y;
@@ -213,7 +213,7 @@ public partial class Tensor
             for (int i = 0; i < grads.Length; i++)
             {
                 if (NeedsInputGrad(i))
-                    grads[i] = _skipped[i] ? Zeros([0], _dtypes[i]) : g.Narrow(_dim, offset, _lengths[i]).To(_dtypes[i]);
+                    grads[i] = _skipped[i] ? Zeros([0], _dtypes[i], device: g.Device) : g.Narrow(_dim, offset, _lengths[i]).To(_dtypes[i]);
                 offset += _lengths[i];
             }
             return grads;
@@ -242,5 +242,14 @@ public partial class Tensor
                 if (NeedsInputGrad(i)) grads[i] = g.Select(_dim, i).To(_dtypes[i]);
             return grads;
         }
+    }
+
+    /// <summary>The device of every tensor of a join (PyTorch's error when they differ).</summary>
+    private static Device SameDevice(string op, Tensor[] tensors)
+    {
+        var device = tensors[0].Device;
+        foreach (var t in tensors)
+            if (t.Device != device) throw Kernels.Devices.Mismatch(op, device, t.Device);
+        return device;
     }
 }

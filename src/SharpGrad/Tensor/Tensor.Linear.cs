@@ -32,7 +32,9 @@ public partial class Tensor
         }
         int n = x.Layout.Sizes[0], outFeatures = w.Layout.Sizes[0];
         // Every element is written: by the bias copy before the GEMM accumulates, or by the GEMM's store of x W^T.
-        var result = AllocForOverwrite([n, outFeatures], x.DType);
+        var device = DeviceOf("linear", x, w);
+        if (b is not null) DeviceOf("linear", b, w);
+        var result = AllocForOverwrite([n, outFeatures], x.DType, device);
         if (b is not null)
             Dispatch.Copy(b.Storage, b.Layout.BroadcastTo([n, outFeatures]), result.Storage, result.Layout);
         Dispatch.MatMul(x.Storage, x.Layout, w.Storage, w.Layout.Transpose(0, 1), result.Storage, 0, accumulate: b is not null);

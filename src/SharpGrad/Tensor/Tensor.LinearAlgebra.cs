@@ -72,9 +72,10 @@ public partial class Tensor
             throw new ArgumentException($"mm: expected 2-D tensors, but got shapes {Core.Shape.Format(Layout.Sizes)} and {Core.Shape.Format(other.Layout.Sizes)}");
         CheckInner("mm", this, other, Layout.Sizes[1], other.Layout.Sizes[0]);
         var dtype = DTypeInfo.Promote(DType, other.DType);
+        var device = DeviceOf("mm", this, other);
         var a = CastRaw(dtype);
         var b = other.CastRaw(dtype);
-        var y = AllocForOverwrite([Layout.Sizes[0], other.Layout.Sizes[1]], dtype); // the GEMM stores C = A B (k = 0 clears it)
+        var y = AllocForOverwrite([Layout.Sizes[0], other.Layout.Sizes[1]], dtype, device); // the GEMM stores C = A B (k = 0 clears it)
         Dispatch.MatMul(a.Storage, a.Layout, b.Storage, b.Layout, y.Storage, 0);
         return NeedsGrad(this, other) ? Record(y, new MmBackward0("MmBackward0", this, other), this, other) : y;
     }
@@ -102,7 +103,7 @@ public partial class Tensor
         var a = CastRaw(dtype);
         var b = other.CastRaw(dtype);
         int batch = Layout.Sizes[0], n = Layout.Sizes[1], p = other.Layout.Sizes[2];
-        var y = AllocForOverwrite([batch, n, p], dtype);
+        var y = AllocForOverwrite([batch, n, p], dtype, DeviceOf("bmm", this, other));
         for (int i = 0; i < batch; i++)
             Dispatch.MatMul(a.Storage, a.Layout.Select(0, i), b.Storage, b.Layout.Select(0, i), y.Storage, i * n * p);
         return NeedsGrad(this, other) ? Record(y, new MmBackward0("BmmBackward0", this, other), this, other) : y;

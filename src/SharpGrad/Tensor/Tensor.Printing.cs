@@ -57,14 +57,17 @@ public partial class Tensor
         if (Numel() == 0)
         {
             if (NDim != 1) suffixes.Add("size=" + PythonTuple(Layout.Sizes));
+            if (!Device.IsCpu) suffixes.Add($"device='{Device}'");
             // An empty tensor has no values to show what kind it is, so every non-default dtype is named.
             if (DType != DType.Float32) suffixes.Add("dtype=" + DType.TorchName());
             body = "[]";
         }
         else
         {
+            if (!Device.IsCpu) suffixes.Add($"device='{Device}'");
             if (DType == DType.Float64) suffixes.Add("dtype=" + DType.TorchName());
-            body = FormatValues(options, indent);
+            // Device values are copied to the host for printing, as PyTorch's repr does.
+            body = (Device.IsCpu ? this : Detach().Cpu()).FormatValues(options, indent);
         }
         if (GradFn is not null) suffixes.Add($"grad_fn=<{GradFn.Name}>");
         else if (RequiresGrad) suffixes.Add("requires_grad=True");

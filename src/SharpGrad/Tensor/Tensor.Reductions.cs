@@ -127,12 +127,12 @@ public partial class Tensor
         if (dims.Length == NDim && !keepDim)
         {
             // Everything into one element: a 0-d result, read through stride 0 on every dim of the input.
-            var scalar = new Tensor(Storage.Allocate(dtype, 1), Layout.Scalar);
+            var scalar = new Tensor(Devices.Allocate(Device, dtype, 1), Layout.Scalar);
             Dispatch.Reduce(kind, x.Storage, x.Layout, scalar.Storage, new Layout(Layout.Sizes, new int[NDim], 0));
             return scalar;
         }
         var kept = ReducedShape(dims, true);
-        var y = Alloc(kept, dtype);
+        var y = Alloc(kept, dtype, Device);
         var strides = Core.Shape.ContiguousStrides(kept);
         foreach (int d in dims) strides[d] = 0;
         Dispatch.Reduce(kind, x.Storage, x.Layout, y.Storage, new Layout(Layout.Sizes, strides, 0));
@@ -199,9 +199,8 @@ public partial class Tensor
         {
             if (Numel() == 0) throw new ArgumentException($"{op}: expected reduction dim to be specified for input.numel() == 0");
             var flat = x.Contiguous();
-            var r = new long[1];
-            Dispatch.ArgRows(flat.Storage, flat.Layout.Offset, 1, Numel(), r, max);
-            var scalar = FromBuffer(r);
+            var scalar = Alloc([], DType.Int64, Device);
+            Dispatch.ArgRows(flat.Storage, flat.Layout.Offset, 1, Numel(), scalar.Storage, max);
             return keepDim && dim is not null ? scalar.Reshape(ReducedShape(AllDims(), true)) : scalar;
         }
         int d = Core.Shape.NormalizeDim(op, dim.Value, NDim);
@@ -210,9 +209,9 @@ public partial class Tensor
         var order = Enumerable.Range(0, NDim).Where(i => i != d).Append(d).ToArray();
         var moved = x.WithLayout(x.Layout.Permute(order)).Contiguous();
         int rows = Numel() / n;
-        var result = new long[rows];
-        Dispatch.ArgRows(moved.Storage, moved.Layout.Offset, rows, n, result, max);
-        return FromBuffer(result, ReducedShape([d], keepDim));
+        var result = AllocForOverwrite(ReducedShape([d], keepDim), DType.Int64, Device);
+        Dispatch.ArgRows(moved.Storage, moved.Layout.Offset, rows, n, result.Storage, max);
+        return result;
     }
 
     private Tensor VarOver(int[]? dims, int correction, bool keepDim)

@@ -35,9 +35,8 @@ public partial class Tensor
             {
                 // Rows of the last dim: one pass per row into the result, no [.., n] temporaries.
                 int n = x.Layout.Sizes[d], rows = x.Layout.Numel / n;
-                y = AllocForOverwrite(x.Layout.Sizes, x.DType);
-                if (x.DType == DType.Float32) SoftmaxRows.Forward(x.Buffer<float>(), x.Layout.Offset, y.Buffer<float>(), rows, n, log);
-                else SoftmaxRows.Forward(x.Buffer<double>(), x.Layout.Offset, y.Buffer<double>(), rows, n, log);
+                y = AllocForOverwrite(x.Layout.Sizes, x.DType, x.Device);
+                Dispatch.SoftmaxRows(x.Storage, x.Layout.Offset, y.Storage, rows, n, log);
             }
             else
             {
@@ -73,11 +72,8 @@ public partial class Tensor
             if (!GradMode.IsEnabled && dim == y.NDim - 1 && g.DType == y.DType && g.Layout.IsContiguous && y.Layout.IsContiguous && y.Layout.Sizes[dim] > 0)
             {
                 int n = y.Layout.Sizes[dim], rows = y.Layout.Numel / n;
-                var dx = AllocForOverwrite(y.Layout.Sizes, y.DType);
-                if (y.DType == DType.Float32)
-                    SoftmaxRows.Backward(g.Buffer<float>(), g.Layout.Offset, y.Buffer<float>(), y.Layout.Offset, dx.Buffer<float>(), rows, n, log);
-                else
-                    SoftmaxRows.Backward(g.Buffer<double>(), g.Layout.Offset, y.Buffer<double>(), y.Layout.Offset, dx.Buffer<double>(), rows, n, log);
+                var dx = AllocForOverwrite(y.Layout.Sizes, y.DType, DeviceOf("softmax_backward", g, y));
+                Dispatch.SoftmaxRowsBackward(g.Storage, g.Layout.Offset, y.Storage, y.Layout.Offset, dx.Storage, rows, n, log);
                 return [dx];
             }
             return [log ? g - y.Exp() * g.Sum(dim, keepDim: true) : y * (g - (g * y).Sum(dim, keepDim: true))];

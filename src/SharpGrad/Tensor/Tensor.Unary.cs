@@ -50,7 +50,7 @@ public partial class Tensor
         var x = this;
         if (DType == DType.Bool) x = x.CastRaw(DType.Int64);
         if (Dispatch.IsFloatOnly(kind) && !x.DType.IsFloatingPoint()) x = x.CastRaw(DType.Float32);
-        var y = AllocForOverwrite(Layout.Sizes, x.DType);
+        var y = AllocForOverwrite(Layout.Sizes, x.DType, x.Device);
         Dispatch.Unary(kind, x.Storage, x.Layout, y.Storage, y.Layout);
         if (trace.Exit()) OpTrace.Record(kind.ToString().ToLowerInvariant(), y, [this]);
         if (!NeedsGrad(this)) return y;

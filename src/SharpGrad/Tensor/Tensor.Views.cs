@@ -229,7 +229,7 @@ public partial class Tensor
     public Tensor Clone()
     {
         var trace = OpTrace.Enter();
-        var y = AllocForOverwrite(Layout.Sizes, DType);
+        var y = AllocForOverwrite(Layout.Sizes, DType, Device);
         Kernels.Dispatch.Copy(Storage, Layout, y.Storage, y.Layout);
         if (trace.Exit()) OpTrace.Record("clone", y, [this]);
         return NeedsGrad(this) ? Record(y, new PassBackward("CloneBackward0"), this) : y;
@@ -320,7 +320,7 @@ public partial class Tensor
     /// <summary>A zero tensor of <paramref name="shape"/> with <paramref name="src"/> written into <paramref name="view"/> of it; differentiable in src.</summary>
     internal static Tensor ViewScatter(Tensor src, int[] shape, Func<Tensor, Tensor> view)
     {
-        var result = Zeros(shape, src.DType);
+        var result = Zeros(shape, src.DType, device: src.Device);
         using (GradMode.Set(false)) view(result).CopyRaw(src);
         return NeedsGrad(src) ? Record(result, new ViewGatherBackward(view), src) : result;
     }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using SharpGrad.Graph;
 using SharpGrad.Core;
+using SharpGrad.Kernels;
 
 namespace SharpGrad;
 
@@ -30,6 +31,12 @@ public partial class Tensor
 
     /// <summary>Sizes, strides and offset of this tensor within its storage.</summary>
     public Layout Layout { get; private set; }
+
+    /// <summary>Where the elements live (<c>tensor.device</c>).</summary>
+    public Device Device => Storage.Device;
+
+    /// <summary>True when the tensor is on a CUDA GPU (<c>tensor.is_cuda</c>).</summary>
+    public bool IsCuda => Storage.Device.Type == DeviceType.Cuda;
 
     /// <summary>Element type (<c>tensor.dtype</c>).</summary>
     public DType DType => _dtype;
@@ -226,8 +233,8 @@ public partial class Tensor
 
     /// <summary>A new, zero-filled, contiguous tensor (no autograd).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Tensor Alloc(int[] sizes, DType dtype)
-        => new(Storage.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
+    internal static Tensor Alloc(int[] sizes, DType dtype, Device device = default)
+        => new(Devices.Allocate(device, dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
 
     /// <summary>
     /// A new, zero-filled, contiguous tensor of <paramref name="sizes"/> that shares <paramref name="a"/>'s or
@@ -235,12 +242,12 @@ public partial class Tensor
     /// (Zero-filled on purpose: GC.AllocateUninitializedArray measured slower for these small, short-lived buffers.)
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Tensor AllocLike(int[] sizes, DType dtype, Layout a, Layout b)
+    internal static Tensor AllocLike(int[] sizes, DType dtype, Layout a, Layout b, Device device = default)
     {
         var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a
             : b.IsCanonical && SameSizes(b.Sizes, sizes) ? b
             : sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes);
-        return new(Storage.Allocate(dtype, layout.Numel), layout);
+        return new(Devices.Allocate(device, dtype, layout.Numel), layout);
     }
 
     /// <summary>
@@ -248,23 +255,41 @@ public partial class Tensor
     /// row-wise kernel): large buffers skip the zero fill.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Tensor AllocForOverwrite(int[] sizes, DType dtype)
-        => new(StorageForOverwrite.Allocate(dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
+    internal static Tensor AllocForOverwrite(int[] sizes, DType dtype, Device device = default)
+        => new(Devices.AllocateForOverwrite(device, dtype, Core.Shape.Numel(sizes)), sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes));
 
     /// <summary><see cref="AllocLike"/> for a caller that writes every element (large buffers skip the zero fill).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static Tensor AllocLikeForOverwrite(int[] sizes, DType dtype, Layout a, Layout b)
+    internal static Tensor AllocLikeForOverwrite(int[] sizes, DType dtype, Layout a, Layout b, Device device = default)
     {
         var layout = a.IsCanonical && SameSizes(a.Sizes, sizes) ? a
             : b.IsCanonical && SameSizes(b.Sizes, sizes) ? b
             : sizes.Length == 0 ? Layout.Scalar : Layout.Contiguous(sizes);
-        return new(StorageForOverwrite.Allocate(dtype, layout.Numel), layout);
+        return new(Devices.AllocateForOverwrite(device, dtype, layout.Numel), layout);
     }
 
     private static bool SameSizes(int[] x, int[] y) => ReferenceEquals(x, y) || x.AsSpan().SequenceEqual(y);
 
-    /// <summary>The array behind this tensor's storage (index it through <see cref="Layout"/>).</summary>
-    internal T[] Buffer<T>() where T : unmanaged => ((Storage<T>)Storage).Data;
+    /// <summary>
+    /// The array behind this tensor's CPU storage (index it through <see cref="Layout"/>), for CPU-only code; a device
+    /// tensor gets an exception naming the calling op and the device.
+    /// </summary>
+    internal T[] Buffer<T>([CallerMemberName] string op = "") where T : unmanaged => Devices.Host<T>(Storage, op);
+
+    /// <summary>
+    /// The device an op on <paramref name="a"/> and <paramref name="b"/> runs on. A CPU 0-d tensor may join a device
+    /// tensor (as PyTorch lets CPU scalars do); other mixes are PyTorch's same-device error.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Device DeviceOf(string op, Tensor a, Tensor b)
+    {
+        var da = a.Storage.Device;
+        var db = b.Storage.Device;
+        if (da == db) return da;
+        if (da.IsCpu && a.NDim == 0) return db;
+        if (db.IsCpu && b.NDim == 0) return da;
+        throw Devices.Mismatch(op, da, db);
+    }
 
     /// <summary>A view of this tensor's storage with another layout, outside autograd.</summary>
     internal Tensor WithLayout(Layout layout) => new(Storage, layout);

@@ -50,6 +50,9 @@ internal sealed record MnistSettings
     /// <summary>A "Train Epoch" line every this many batches.</summary>
     public int LogInterval { get; init; } = 10;
 
+    /// <summary>The device the model and batches are moved to (<c>--device</c>; course 001's <c>net.to(device)</c>).</summary>
+    public Device Device { get; init; } = Device.Cpu;
+
     /// <summary>Where to write the trained model as ONNX too (relative: inside the run folder); null for no export.</summary>
     public string? ExportOnnx { get; init; }
 

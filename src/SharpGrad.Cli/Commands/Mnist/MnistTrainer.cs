@@ -82,8 +82,11 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
                 double lossSum = 0;
                 long correct = 0, seen = 0;
                 int batchIdx = 0;
-                foreach (var (x, y) in trainLoader)
+                foreach (var (images, labels) in trainLoader)
                 {
+                    // Batches come from the DataLoader on the CPU and move to the model's device, as course 001's data.to(device).
+                    var x = images.To(settings.Device);
+                    var y = labels.To(settings.Device);
                     var output = trainModel.Forward(x);
                     var loss = Loss(output, y, "mean");
                     update.ZeroGrad();
@@ -154,9 +157,10 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
         var images = new List<Tensor>();
         using (Tensor.NoGrad())
         {
-            foreach (var (x, y) in testLoader)
+            foreach (var (x, labels) in testLoader)
             {
-                var output = model.Forward(x);
+                var y = labels.To(settings.Device);
+                var output = model.Forward(x.To(settings.Device));
                 lossSum += Loss(output, y, "sum").Item();
                 var pred = output.Argmax(1);
                 correct += pred.Eq(y).Sum().Item<long>();

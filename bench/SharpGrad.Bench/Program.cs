@@ -6,6 +6,8 @@ using SharpGrad.Bench;
 // The SharpGrad benchmark: JSON lines on standard output (one per workload; sgemm gives one per shape).
 //   dotnet run -c Release --project bench/SharpGrad.Bench -- [workload ...] [--data DIR] [--threads N]
 // With no workload names, every workload runs. bench/README.md lists them; bench/compare.sh compares with PyTorch.
+// The ddp workload starts this program again as its worker processes (under mpirun).
+if (args.Length > 0 && args[0] == DdpWorker.Command) return DdpWorker.Run(args[1..]);
 var workloads = Workloads.All;
 var names = new List<string>();
 string dataDir = SharpGrad.Vision.FashionMNIST.DebianRoot;
@@ -46,7 +48,8 @@ foreach (var name in names)
         return 2;
     }
 }
-if (names.Count == 0) names.AddRange(device.IsCpu ? workloads.Keys : Workloads.DeviceCapable);
+// ddp needs mpirun and takes minutes: only when named.
+if (names.Count == 0) names.AddRange(device.IsCpu ? workloads.Keys.Where(name => name != "ddp") : Workloads.DeviceCapable);
 foreach (var name in names)
 {
     if (!device.IsCpu && !Workloads.DeviceCapable.Contains(name))

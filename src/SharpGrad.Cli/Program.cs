@@ -16,7 +16,11 @@ internal static class Program
     /// <summary>Exit code for a run that the library rejected (an invalid argument reached an op).</summary>
     private const int RunError = 1;
 
-    private static int Main(string[] args) => Run(args);
+    private static int Main(string[] args)
+    {
+        Interruption.Install();
+        return Run(args);
+    }
 
     /// <summary>Parses and runs one command line; returns the exit code (0 ok, 1 run error, 2 usage error). Tests call this.</summary>
     internal static int Run(string[] args)
@@ -40,17 +44,18 @@ internal static class Program
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            int code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return Interruption.Requested ? Interruption.ExitCode : code;
         }
         catch (UsageException ex)
         {
             Console.Error.WriteLine($"sharpgrad: {ex.Message}");
             return UsageError;
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException)
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine($"sharpgrad: {ex.Message}");
-            return RunError;
+            return Interruption.Requested ? Interruption.ExitCode : RunError;
         }
     }
 

@@ -2,6 +2,12 @@ namespace SharpGrad.Dashboard;
 
 public sealed partial class Visdom
 {
+    /// <summary>The most pixels (images x height x width) one image window keeps; larger batches are downscaled.</summary>
+    public const int MaxImagePixels = 4_000_000;
+
+    /// <summary>The most windows open at once; creating one more closes the oldest (what bounds <c>/state</c> and the page).</summary>
+    public const int MaxWindows = 500;
+
     /// <summary>The most buckets kept per series: a series draws at most three times as many points, however long training runs.</summary>
     public const int SeriesCapacity = 1000;
 
@@ -115,7 +121,9 @@ public sealed partial class Visdom
     /// <summary>
     /// Shows a batch of images as one grid (<c>viz.images(tensor, win=win, nrow=8, padding=2)</c>): shape (N, 1, H, W),
     /// (N, 3, H, W), (N, H, W) or (H, W); float values in 0..1 (or 0..255 when the maximum exceeds 1, as visdom does),
-    /// int64 values in 0..255. The tensor is copied, so it may change after the call.
+    /// int64 values in 0..255. The tensor is copied, so it may change after the call: its first
+    /// <see cref="ImagesWindow.MaxImages"/> images, shrunk (every k-th row and column) when they hold more than
+    /// <see cref="MaxImagePixels"/> pixels, so one window never holds more than that.
     /// </summary>
     public string Images(Tensor tensor, string? win = null, string? title = null, int nrow = 8, int padding = 2)
     {
@@ -130,7 +138,8 @@ public sealed partial class Visdom
         if (nrow < 1) throw new ArgumentOutOfRangeException(nameof(nrow), nrow, "images: nrow must be at least 1");
         if (padding < 0) throw new ArgumentOutOfRangeException(nameof(padding), padding, "images: padding must be non-negative");
         string id = win ?? NewId();
-        var w = new ImagesWindow(id) { Title = title, Batch = tensor.Detach().Clone(), Nrow = nrow, Padding = padding };
+        var (copy, factor) = ImagesWindow.Bounded(tensor);
+        var w = new ImagesWindow(id) { Title = title, Batch = copy, Total = shape.Length >= 3 ? shape[0] : 1, Downscale = factor, Nrow = nrow, Padding = padding };
         _hub.Put(w);
         _hub.MarkDirty(id);
         return id;
@@ -152,7 +161,7 @@ public sealed partial class Visdom
             {
                 lock (t.Gate)
                 {
-                    t.Text = t.Text.Length == 0 ? text : t.Text + "\n" + text;
+                    t.Append(text);
                     if (title is not null) t.Title = title;
                 }
             }

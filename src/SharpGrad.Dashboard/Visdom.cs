@@ -39,7 +39,7 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
     /// <summary>How many ports after a busy one are tried when <c>findFreePort</c> is true.</summary>
     public const int PortAttempts = 100;
 
-    /// <summary>The most event-stream clients (browser tabs) served at once.</summary>
+    /// <summary>The most event-stream clients (browser tabs) served at once; one more ends the oldest stream.</summary>
     public const int MaxClients = 64;
 
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
@@ -60,7 +60,7 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
     }
 
     /// <summary>The address to open in a browser, e.g. <c>http://127.0.0.1:8097/</c>.</summary>
-    public string Url => $"http://{(Host.Contains(':') ? "[" + Host + "]" : Host)}:{Port}/";
+    public string Url => $"http://{(Host.Contains(':') ? "[" + Host + "]" : Host)}:{Port}/{(Token is null ? "" : "?token=" + Token)}";
 
     /// <summary>The host (IP address) the server listens on.</summary>
     public string Host { get; }
@@ -86,13 +86,19 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
     /// <paramref name="port"/> 0 takes any free port. When the port is busy and <paramref name="findFreePort"/>
     /// is true, the next free port (up to <see cref="PortAttempts"/> further) is used: check <see cref="Url"/>
     /// or <see cref="PortWasBusy"/>; otherwise an <see cref="IOException"/> names the port.
-    /// <paramref name="host"/> defaults to 127.0.0.1 (this machine only); pass e.g. "0.0.0.0" to accept other machines.
+    /// <paramref name="host"/> defaults to 127.0.0.1 (this machine only); pass e.g. "0.0.0.0" to accept other machines,
+    /// which then need <see cref="Token"/> (in <see cref="Url"/>), as a Jupyter server does.
     /// </summary>
-    public static Visdom Start(int port = DefaultPort, string? host = null, bool findFreePort = true) =>
-        StartAsync(port, host, findFreePort).GetAwaiter().GetResult();
+    /// <param name="port">The port; 0 for any free one.</param>
+    /// <param name="host">The IP address to listen on; default 127.0.0.1.</param>
+    /// <param name="findFreePort">Take the next free port when <paramref name="port"/> is busy.</param>
+    /// <param name="token">The token to require; null: a random one when <paramref name="host"/> is not loopback, none otherwise;
+    /// "": none at all (a trusted network).</param>
+    public static Visdom Start(int port = DefaultPort, string? host = null, bool findFreePort = true, string? token = null) =>
+        StartAsync(port, host, findFreePort, token).GetAwaiter().GetResult();
 
     /// <summary>Starts the dashboard server; see <see cref="Start"/>.</summary>
-    public static async Task<Visdom> StartAsync(int port = DefaultPort, string? host = null, bool findFreePort = true)
+    public static async Task<Visdom> StartAsync(int port = DefaultPort, string? host = null, bool findFreePort = true, string? token = null)
     {
         if (port < 0 || port > 65535)
             throw new ArgumentOutOfRangeException(nameof(port), port, "dashboard: port must be in 0..65535 (0 picks any free port)");
@@ -124,7 +130,7 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
                 throw;
             }
             int bound = BoundPort(app, candidate);
-            return box.Value = new Visdom(hub, app, address.ToString(), bound, port, IPAddress.IsLoopback(address));
+            return box.Value = new Visdom(hub, app, address.ToString(), bound, port, IPAddress.IsLoopback(address)) { Token = ChooseToken(token, address) };
         }
     }
 
@@ -173,6 +179,11 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
         {
             // A page on another site that rebinds its name to 127.0.0.1 would send its own Host header.
             await Plain(response, 400, "dashboard: this server answers only to 127.0.0.1, localhost or [::1]").ConfigureAwait(false);
+            return;
+        }
+        if (!Authorized(context))
+        {
+            await Plain(response, 403, "dashboard: this dashboard needs its token: open the address it printed when it started (.../?token=...)").ConfigureAwait(false);
             return;
         }
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
@@ -254,16 +265,12 @@ public sealed partial class Visdom : IDisposable, IAsyncDisposable
     private async Task EventsAsync(HttpContext context)
     {
         var response = context.Response;
-        if (_hub.Subscribers >= MaxClients)
-        {
-            await Plain(response, 503, $"dashboard: already serving {MaxClients} pages; close some tabs").ConfigureAwait(false);
-            return;
-        }
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers["X-Accel-Buffering"] = "no";
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _hub.Stopping);
+        // Beyond MaxClients the oldest stream is ended, so a fresh tab always connects (stalled ones cannot lock it out).
+        var subscriber = _hub.Subscribe(MaxClients);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _hub.Stopping, subscriber.Evicted);
         var token = stop.Token;
-        var subscriber = _hub.Subscribe();
         try
         {
             await response.WriteAsync("retry: 1000\n\n", token).ConfigureAwait(false);

@@ -99,8 +99,14 @@ internal sealed class ImagesWindow(string id) : Window(id, "images")
     /// <summary>The most images drawn from one batch; the rest are counted in a caption.</summary>
     public const int MaxImages = 512;
 
-    /// <summary>A private copy of the batch (never mutated after it is stored).</summary>
+    /// <summary>A private copy of the batch, at most <see cref="MaxImages"/> images (never mutated after it is stored).</summary>
     public Tensor? Batch { get; set; }
+
+    /// <summary>The number of images in the batch as given (more than <see cref="Batch"/> holds when it was cut).</summary>
+    public int Total { get; set; }
+
+    /// <summary>The factor the images were shrunk by to stay within <see cref="Visdom.MaxImagePixels"/> (1: as given).</summary>
+    public int Downscale { get; set; } = 1;
 
     public int Nrow { get; set; } = 8;
 
@@ -109,44 +115,131 @@ internal sealed class ImagesWindow(string id) : Window(id, "images")
     public override Func<string> Snapshot()
     {
         var batch = Batch;
-        int nrow = Nrow, padding = Padding;
+        int nrow = Nrow, padding = Padding, total = Total, factor = Downscale;
         return () =>
         {
             if (batch is null) return "";
-            var images = batch;
             int n = batch.Dim() == 4 || batch.Dim() == 3 ? batch.Shape[0] : 1;
-            if (n > MaxImages) images = batch.Narrow(0, 0, MaxImages);
             bool bytes = false;
-            if (images.DType.IsFloatingPoint())
+            if (batch.DType.IsFloatingPoint())
             {
                 // visdom's rule: a float batch whose maximum exceeds 1 holds 0..255 values.
-                bytes = images.ToArray<double>().Where(double.IsFinite).DefaultIfEmpty(0).Max() > 1;
+                bytes = batch.ToArray<double>().Where(double.IsFinite).DefaultIfEmpty(0).Max() > 1;
             }
-            var grid = new ImageGrid(images, nrow: nrow, padding: padding, normalize: bytes, valueRange: bytes ? (0, 255) : null);
+            var grid = new ImageGrid(batch, nrow: nrow, padding: padding, normalize: bytes, valueRange: bytes ? (0, 255) : null);
             string png = Convert.ToBase64String(grid.ToPng());
-            string caption = n > MaxImages ? $"<p class=\"caption\">first {MaxImages} of {n} images</p>" : "";
+            var notes = new List<string>();
+            if (total > n) notes.Add($"first {n} of {total} images");
+            if (factor > 1) notes.Add($"downscaled {factor}x to stay within {Visdom.MaxImagePixels:N0} pixels");
+            string caption = notes.Count > 0 ? $"<p class=\"caption\">{string.Join("; ", notes)}</p>" : "";
             return $"<img alt=\"{WebUtility.HtmlEncode(Id)}\" width=\"{grid.Width * 2}\" height=\"{grid.Height * 2}\" src=\"data:image/png;base64,{png}\">{caption}";
         };
     }
+
+    /// <summary>
+    /// The stored copy of a batch: its first <see cref="MaxImages"/> images, every <c>factor</c>-th row and column of
+    /// them when their pixels exceed <see cref="Visdom.MaxImagePixels"/>. Only the small result is allocated.
+    /// </summary>
+    public static (Tensor Copy, int Factor) Bounded(Tensor tensor)
+    {
+        var images = tensor.Detach();
+        int rank = images.Dim();
+        if (rank >= 3 && images.Shape[0] > MaxImages) images = images.Narrow(0, 0, MaxImages);
+        int n = rank >= 3 ? images.Shape[0] : 1, h = images.Shape[rank - 2], w = images.Shape[rank - 1];
+        int factor = 1;
+        while ((long)n * Shrunk(h, factor) * Shrunk(w, factor) > Visdom.MaxImagePixels) factor++;
+        if (factor == 1) return (images.Clone(), 1);
+        var rows = Every(h, factor);
+        var columns = Every(w, factor);
+        return (images.IndexSelect(rank - 2, rows).IndexSelect(rank - 1, columns), factor);
+    }
+
+    private static long Shrunk(int size, int factor) => (size + factor - 1) / factor;
+
+    private static Tensor Every(int size, int factor)
+    {
+        var index = new long[Shrunk(size, factor)];
+        for (int i = 0; i < index.Length; i++) index[i] = (long)i * factor;
+        return Tensor.FromBuffer(index, index.Length);
+    }
 }
 
-/// <summary>A text window (visdom's <c>viz.text</c>); appends keep at most <see cref="MaxChars"/> characters (the tail).</summary>
+/// <summary>
+/// A text window (visdom's <c>viz.text</c>); appends keep at most <see cref="MaxChars"/> characters (the tail). The
+/// text is kept in pieces, so an append costs what it appends, not a copy of everything shown.
+/// </summary>
 internal sealed class TextWindow(string id) : Window(id, "text")
 {
     /// <summary>The most characters kept; older text is dropped from the front.</summary>
     public const int MaxChars = 100_000;
 
-    private string _text = "";
+    /// <summary>More pieces than this are joined into one (amortised: a join per this many appends).</summary>
+    private const int MaxPieces = 1024;
 
+    private readonly LinkedList<string> _pieces = new();
+    private int _length, _skip; // characters shown, and characters of the first piece already dropped
+
+    /// <summary>The whole text (joins the pieces; the renderer's snapshot and tests read it).</summary>
     public string Text
     {
-        get => _text;
-        set => _text = value.Length > MaxChars ? value[^MaxChars..] : value;
+        get
+        {
+            if (_pieces.Count == 0) return "";
+            var sb = new System.Text.StringBuilder(_length);
+            sb.Append(_pieces.First!.Value, _skip, _pieces.First.Value.Length - _skip);
+            for (var node = _pieces.First.Next; node is not null; node = node.Next) sb.Append(node.Value);
+            return sb.ToString();
+        }
+        set
+        {
+            _pieces.Clear();
+            _length = _skip = 0;
+            Add(value);
+        }
+    }
+
+    /// <summary>Adds <paramref name="text"/> as a new line (the first line when the window is empty).</summary>
+    public void Append(string text) => Add(_length == 0 ? text : "\n" + text);
+
+    private void Add(string piece)
+    {
+        if (piece.Length >= MaxChars)
+        {
+            _pieces.Clear();
+            _length = _skip = 0;
+            piece = piece[^MaxChars..];
+        }
+        if (piece.Length == 0) return;
+        _pieces.AddLast(piece);
+        _length += piece.Length;
+        // Drop from the front: whole pieces, then part of the first one (by an offset, never a copy).
+        while (_length > MaxChars)
+        {
+            int excess = _length - MaxChars, firstLeft = _pieces.First!.Value.Length - _skip;
+            if (firstLeft <= excess)
+            {
+                _pieces.RemoveFirst();
+                _skip = 0;
+                _length -= firstLeft;
+            }
+            else
+            {
+                _skip += excess;
+                _length -= excess;
+            }
+        }
+        if (_pieces.Count > MaxPieces)
+        {
+            string joined = Text;
+            _pieces.Clear();
+            _pieces.AddLast(joined);
+            _skip = 0;
+        }
     }
 
     public override Func<string> Snapshot()
     {
-        string text = _text;
+        string text = Text;
         return () => $"<pre>{WebUtility.HtmlEncode(text)}</pre>";
     }
 }

@@ -50,12 +50,19 @@ internal sealed class WindowHub : IDisposable
     /// <summary>The window <paramref name="id"/>, or null.</summary>
     public Window? Find(string id) => _windows.TryGetValue(id, out var w) ? w : null;
 
-    /// <summary>Stores <paramref name="window"/> under its id, replacing any window of that id.</summary>
+    /// <summary>
+    /// Stores <paramref name="window"/> under its id, replacing any window of that id; a new id beyond
+    /// <see cref="Visdom.MaxWindows"/> closes the oldest window.
+    /// </summary>
     public void Put(Window window)
     {
         lock (_gate)
         {
-            if (!_windows.ContainsKey(window.Id)) _order.Add(window.Id);
+            if (!_windows.ContainsKey(window.Id))
+            {
+                while (_order.Count >= Visdom.MaxWindows) CloseLocked(_order[0]);
+                _order.Add(window.Id);
+            }
             _windows[window.Id] = window;
         }
     }
@@ -70,14 +77,16 @@ internal sealed class WindowHub : IDisposable
     /// <summary>Removes window <paramref name="id"/>; true when it existed.</summary>
     public bool Close(string id)
     {
-        lock (_gate)
-        {
-            if (!_windows.TryRemove(id, out _)) return false;
-            _order.Remove(id);
-            _rendered.Remove(id);
-            foreach (var s in _subscribers) s.Mark(id);
-            return true;
-        }
+        lock (_gate) return CloseLocked(id);
+    }
+
+    private bool CloseLocked(string id)
+    {
+        if (!_windows.TryRemove(id, out _)) return false;
+        _order.Remove(id);
+        _rendered.Remove(id);
+        foreach (var s in _subscribers) s.Mark(id);
+        return true;
     }
 
     /// <summary>The last rendering of window <paramref name="id"/>, or null when it is closed or not rendered yet.</summary>
@@ -97,12 +106,20 @@ internal sealed class WindowHub : IDisposable
         }
     }
 
-    /// <summary>Registers an event-stream client; it first gets a reset and every current window.</summary>
-    public Subscriber Subscribe()
+    /// <summary>
+    /// Registers an event-stream client; it first gets a reset and every current window. With <paramref name="maxClients"/>
+    /// already connected, the oldest is evicted (its stream ends): a stalled page never locks a fresh one out.
+    /// </summary>
+    public Subscriber Subscribe(int maxClients = int.MaxValue)
     {
         var s = new Subscriber();
         lock (_gate)
         {
+            while (_subscribers.Count >= Math.Max(1, maxClients))
+            {
+                _subscribers[0].Evict();
+                _subscribers.RemoveAt(0);
+            }
             _subscribers.Add(s);
             s.MarkReset(_order);
         }
@@ -214,11 +231,18 @@ internal sealed class WindowHub : IDisposable
 /// </summary>
 internal sealed class Subscriber
 {
+    private readonly CancellationTokenSource _evicted = new();
     private readonly HashSet<string> _pending = [];
     private readonly List<string> _order = [];
     private readonly SemaphoreSlim _wake = new(0, 1);
     private bool _reset;
     private int _signaled;
+
+    /// <summary>Cancelled when a newer client took this one's place.</summary>
+    public CancellationToken Evicted => _evicted.Token;
+
+    /// <summary>Ends this client's stream (its handler sees <see cref="Evicted"/> cancelled).</summary>
+    public void Evict() => _evicted.Cancel();
 
     public void Mark(string id)
     {

@@ -20,12 +20,12 @@ internal static class Http
     }
 
     /// <summary>Sends <paramref name="requestLine"/> and headers as written (no URL normalisation) and returns status and body.</summary>
-    public static async Task<(int Status, string Response)> Raw(Visdom viz, string requestLine, string? host = null)
+    public static async Task<(int Status, string Response)> Raw(Visdom viz, string requestLine, string? host = null, string? cookie = null)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", viz.Port);
         var stream = tcp.GetStream();
-        string request = $"{requestLine}\r\nHost: {host ?? $"127.0.0.1:{viz.Port}"}\r\nConnection: close\r\n\r\n";
+        string request = $"{requestLine}\r\nHost: {host ?? $"127.0.0.1:{viz.Port}"}\r\n{(cookie is null ? "" : $"Cookie: {cookie}\r\n")}Connection: close\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var cts = new CancellationTokenSource(Timeout);
         using var reader = new StreamReader(stream);

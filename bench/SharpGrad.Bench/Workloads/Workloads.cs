@@ -20,6 +20,7 @@ internal static class Workloads
             ["mlp"] = FashionMlpWorkloads.Mlp,
             ["deep"] = FashionMlpWorkloads.Deep,
             ["cnn"] = CnnWorkload.Run,
+            ["ddp"] = DdpWorkload.Run,
         };
 
     /// <summary>The workloads that take <c>--device</c> (the others need ops without device kernels yet, or time the CPU path on purpose).</summary>

@@ -41,10 +41,10 @@ internal static class ClassifyCommand
                     logYWhenPositive: true, accuracy: Accuracy);
 
                 var epochsX = history.Epochs.Select(x => (double)x).ToArray();
-                new LineChart { Title = "classify: accuracy per epoch", XLabel = "epoch", YLabel = "accuracy" }
+                run.Output("accuracy.svg", new LineChart { Title = "classify: accuracy per epoch", XLabel = "epoch", YLabel = "accuracy" }
                     .Add(epochsX, [.. history["train_acc"]], "train_acc")
                     .Add(epochsX, [.. history["test_acc"]], "test_acc")
-                    .Save(run.PathOf("accuracy.svg"));
+                    .Save);
                 run.Metric("train_acc", history["train_acc"][^1]);
                 run.Metric("test_acc", history["test_acc"][^1]);
             }, dashboard: true);

@@ -56,6 +56,11 @@ internal static class MnistCommand
         };
         var logInterval = CliOptions.Int("--log-interval", "Print a 'Train Epoch' line every N batches (course 004: 10)", 10);
         logInterval.HelpName = "N";
+        var distributedOption = new Option<bool>("--distributed")
+        {
+            Description = "Train data-parallel (DistributedDataParallel over MPI) on the processes started by `mpirun -np N`; " +
+                "on by itself under mpirun. --batch-size is per process; rank 0 prints and writes the run folder",
+        };
         var exportOnnx = new Option<string?>("--export-onnx")
         {
             Description = "Also write the trained model as ONNX (opset 17, dynamic batch axis; input 'input' [batch, 1, 28, 28] normalised " +
@@ -68,7 +73,7 @@ internal static class MnistCommand
             $"Defaults per model: {MnistDefaults.HelpTable()}")
         {
             model, dataset, data, download, optimizer, lr, batchSize, epochs, weightDecay, dropout, augment, earlyStop,
-            limitTrain, limitTest, logInterval, exportOnnx, device,
+            limitTrain, limitTest, logInterval, exportOnnx, device, distributedOption,
         };
         var common = new CommonOptions();
         common.AddTo(command);
@@ -103,13 +108,33 @@ internal static class MnistCommand
             if (settings.ExportOnnx is { } onnx && (string.IsNullOrWhiteSpace(Path.GetFileName(onnx)) || Directory.Exists(onnx)))
                 throw new UsageException($"--export-onnx: expected a file name such as model.onnx, got '{onnx}'");
             var clock = Stopwatch.StartNew();
-            var mnistData = MnistData.Load(settings); // before the run folder exists: a missing data folder leaves nothing behind
-            var run = common.Begin(parse, "mnist");
-            using var live = dashboard.Begin(parse);
-            Execute(settings, mnistData, run, live is null ? [] : [new MnistDashboard(new TrainingDashboard(live.Visdom))]);
-            run.Finish(clock);
-            live?.Finish();
-            return 0;
+            bool parallel = parse.GetValue(distributedOption) || Distributed.Dist.StartedByMpirun();
+            if (parallel && !settings.Device.IsCpu)
+                throw new UsageException($"--distributed: data-parallel training runs on the CPU (MPI moves CPU tensors); drop --device {settings.Device}");
+            var distributed = MnistDistributed.Begin(parallel);
+            try
+            {
+                var mnistData = MnistData.Load(settings); // before the run folder exists: a missing data folder leaves nothing behind
+                if (distributed is { IsMain: false })
+                {
+                    // Other ranks train silently in a scratch folder; rank 0 prints, serves the dashboard and keeps the outputs.
+                    Tensor.ManualSeed(parse.GetValue(common.Seed));
+                    var scratch = Directory.CreateTempSubdirectory($"sharpgrad-rank{distributed.Rank}-");
+                    try { Execute(settings, mnistData, new RunContext("mnist", scratch.FullName, parse.GetValue(common.Seed), quiet: true), [], distributed); }
+                    finally { scratch.Delete(recursive: true); }
+                    return 0;
+                }
+                var run = common.Begin(parse, "mnist");
+                using var live = dashboard.Begin(parse);
+                Execute(settings, mnistData, run, live is null ? [] : [new MnistDashboard(new TrainingDashboard(live.Visdom))], distributed);
+                run.Finish(clock);
+                live?.Finish();
+                return 0;
+            }
+            finally
+            {
+                if (distributed is not null) MnistDistributed.End();
+            }
         });
         return command;
     }
@@ -118,20 +143,23 @@ internal static class MnistCommand
     /// Trains and writes every output of one run into <paramref name="run"/>'s folder, telling <paramref name="observers"/>
     /// as it goes (the hook for the live dashboard). Returns the result; the caller finishes the run (summary table).
     /// </summary>
-    internal static MnistResult Execute(MnistSettings settings, MnistData data, RunContext run, IReadOnlyList<IMnistObserver> observers)
+    internal static MnistResult Execute(MnistSettings settings, MnistData data, RunContext run, IReadOnlyList<IMnistObserver> observers,
+        MnistDistributed? distributed = null)
     {
         var inv = CultureInfo.InvariantCulture;
         var net = MnistModels.Create(settings.Model, settings.Dropout);
         net.To(settings.Device);
         long parameters = net.Parameters().Sum(p => (long)p.Numel());
-        run.Markup($"[bold]MNIST[/] {Spectre.Console.Markup.Escape(settings.Describe())}, seed {run.Seed}");
+        run.Markup($"[bold]MNIST[/] {Spectre.Console.Markup.Escape(settings.Describe())}, seed {run.Seed}" +
+            (distributed is null ? "" : $", data-parallel on {distributed.WorldSize} processes (batch {settings.BatchSize} each)"));
         run.Log($"data: {data.Source}; {data.Train.Count} training and {data.Test.Count} test samples");
         run.Log(net.ToString());
         run.Log(string.Create(inv, $"{parameters:N0} parameters"));
         run.Log($"device: {settings.Device} ({Cuda.GetDeviceName(settings.Device)})");
 
-        var trainer = new MnistTrainer(settings, data, net, run, observers);
+        var trainer = new MnistTrainer(settings, data, net, run, observers, distributed);
         var result = trainer.Run();
+        if (distributed is { IsMain: false }) return result; // checkpoints and reports come from rank 0 only
 
         net.Save(run.PathOf("model.safetensors"), new Dictionary<string, string>
         {
@@ -159,13 +187,18 @@ internal static class MnistCommand
         run.Log("");
 
         var final = result.Final;
-        double seconds = result.History["seconds"].Sum();
+        double seconds = MnistReport.Column(result.History, "seconds").Sum();
         run.Metric("model", settings.Model);
         run.Metric("dataset", settings.Dataset);
         run.Metric("optimizer", settings.Optimizer);
         run.Metric("device", $"{settings.Device} ({Cuda.GetDeviceName(settings.Device)})");
         run.Metric("lr", settings.Lr);
         run.Metric("batch_size", settings.BatchSize);
+        if (distributed is not null)
+        {
+            run.Metric("world_size", distributed.WorldSize);
+            run.Metric("global_batch_size", settings.BatchSize * distributed.WorldSize);
+        }
         run.Metric("parameters", parameters);
         run.Metric("train_samples", data.Train.Count);
         run.Metric("test_samples", final.Count);
@@ -173,7 +206,7 @@ internal static class MnistCommand
         run.Metric("best_epoch", result.BestEpoch);
         run.Metric("stopped_early", result.StoppedEarly);
         run.Metric("steps", result.Steps);
-        run.Metric("final_train_loss", result.History["train_loss"][^1]);
+        run.Metric("final_train_loss", MnistReport.Column(result.History, "train_loss") is { Count: > 0 } trainLoss ? trainLoss[^1] : double.NaN);
         run.Metric("test_loss", final.Loss);
         run.Metric("test_correct", final.Correct);
         run.Metric("test_accuracy", final.Accuracy);

@@ -42,11 +42,12 @@ internal sealed class CommonOptions
         long seed = parse.GetValue(Seed);
         Tensor.ManualSeed(seed);
         string folder = parse.GetValue(Out) ?? Path.Combine("runs", $"{command}-{DateTime.Now:yyyyMMdd-HHmmss}");
+        if (string.IsNullOrWhiteSpace(folder)) throw new UsageException("--out: the folder name is empty");
         try
         {
             return new RunContext(command, Path.GetFullPath(folder), seed, parse.GetValue(Quiet));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
             // A folder that cannot be created is a bad --out (exit code 2), not a failed run.
             throw new UsageException($"--out: cannot create the output folder '{folder}': {ex.Message}");

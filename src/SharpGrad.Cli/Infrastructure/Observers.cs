@@ -37,12 +37,15 @@ internal sealed class Observers : IFitCallback
         foreach (var cb in _callbacks) cb.OnBatchEnd(step, loss);
     }
 
-    /// <summary>Tells every callback (none is skipped) and returns true when any asks to stop.</summary>
+    /// <summary>
+    /// Tells every callback (none is skipped) and returns true when any asks to stop, or when Ctrl-C / SIGTERM asked the
+    /// run to stop: the loop ends after this epoch and the command writes what exists.
+    /// </summary>
     public bool OnEpochEnd(int epoch, IReadOnlyDictionary<string, double> metrics)
     {
         bool stop = false;
         foreach (var cb in _callbacks) stop |= cb.OnEpochEnd(epoch, metrics);
-        return stop;
+        return stop || Interruption.Requested;
     }
 
     /// <inheritdoc/>

@@ -15,6 +15,7 @@ namespace SharpGrad.Cli.Infrastructure;
 internal sealed class RunContext
 {
     private readonly Dictionary<string, object> _metrics = new(StringComparer.Ordinal);
+    private readonly List<string> _failedOutputs = [];
 
     /// <summary>Creates the context and its output folder.</summary>
     public RunContext(string command, string directory, long seed, bool quiet)
@@ -64,6 +65,29 @@ internal sealed class RunContext
         return path;
     }
 
+    /// <summary>True once Ctrl-C or SIGTERM asked the run to stop: training loops finish the current step and return what they have.</summary>
+    public bool Interrupted => Interruption.Requested;
+
+    /// <summary>
+    /// Writes one optional output (a plot, an image grid) with <paramref name="write"/>, given the full path of
+    /// <paramref name="file"/>. A failure is printed and remembered, never thrown: it must not cost the run's other outputs.
+    /// <see cref="Finish"/> reports the failures (exit code 1) after everything else is written. Returns whether it worked.
+    /// </summary>
+    public bool Output(string file, Action<string> write)
+    {
+        try
+        {
+            write(PathOf(file));
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _failedOutputs.Add($"{file}: {ex.Message}");
+            Console.Error.WriteLine($"sharpgrad: warning: {file} not written: {ex.Message}");
+            return false;
+        }
+    }
+
     /// <summary>Records a result for the summary table and <c>metrics.json</c> (numbers, strings or booleans).</summary>
     public void Metric(string name, object value) => _metrics[name] = value;
 
@@ -71,12 +95,14 @@ internal sealed class RunContext
     public IReadOnlyDictionary<string, object> Metrics => _metrics;
 
     /// <summary>
-    /// Writes <c>metrics.json</c> (the recorded results plus command, seed and seconds) and prints the
-    /// summary table with the output folder and the files in it. Always printed, also under <c>--quiet</c>.
+    /// Writes <c>metrics.json</c> (the recorded results plus command, seed and seconds, and <c>"interrupted": true</c> after
+    /// Ctrl-C or SIGTERM) and prints the summary table with the output folder and the files in it. Always printed, also
+    /// under <c>--quiet</c>. Then throws an <see cref="IOException"/> naming the outputs <see cref="Output"/> could not write.
     /// </summary>
     public void Finish(Stopwatch elapsed)
     {
         Metric("seconds", Math.Round(elapsed.Elapsed.TotalSeconds, 3));
+        if (Interrupted) Metric("interrupted", true);
         var json = new StringBuilder("{\n");
         json.Append($"  \"command\": {Json(Command)},\n  \"seed\": {Seed.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (name, value) in _metrics) json.Append($",\n  {Json(name)}: {Json(value)}");
@@ -89,6 +115,9 @@ internal sealed class RunContext
         AnsiConsole.Console.Write(table);
         // The folder and its files go below the table: a long list would stretch every row of it.
         AnsiConsole.Console.WriteLine($"outputs in {Directory}: {string.Join(", ", files)}");
+        if (Interrupted) Console.Error.WriteLine($"sharpgrad: interrupted: what the run had so far is in {Directory}");
+        if (_failedOutputs.Count > 0)
+            throw new IOException($"{_failedOutputs.Count} output(s) not written: {string.Join("; ", _failedOutputs)}");
     }
 
     /// <summary>

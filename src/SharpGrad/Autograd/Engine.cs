@@ -74,9 +74,11 @@ internal static class Engine
         public readonly Stack<Node> Stack = new();
         public readonly Dictionary<Node, Tensor> Pending = new(ReferenceEqualityComparer.Instance);
         public readonly ReadyQueue Ready = new();
+        public List<Action>? Callbacks; // queued by QueueCallback during the pass; null until first used
 
         public void Clear()
         {
+            Callbacks?.Clear();
             Counts.Clear();
             Seen.Clear();
             Stack.Clear();
@@ -185,22 +187,43 @@ internal static class Engine
         return grad;
     }
 
+    // The pass running on this thread (any kind), for QueueCallback.
+    [ThreadStatic] private static Workspace? t_pass;
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the backward pass now running on this thread has finished (PyTorch's
+    /// <c>Variable._execution_engine.queue_callback</c>); DistributedDataParallel waits for its gradient buckets there.
+    /// Dropped if the pass fails.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No backward pass is running on this thread.</exception>
+    internal static void QueueCallback(Action callback)
+    {
+        var pass = t_pass ?? throw new InvalidOperationException("queue_callback: no backward pass is running on this thread");
+        (pass.Callbacks ??= []).Add(callback);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run(Node rootNode, Tensor rootGrad, bool retainGraph, bool createGraph, Dictionary<Node, Tensor>? capture,
         IBackwardObserver? observer, Workspace workspace)
     {
         var outer = t_accumulating;
+        var outerPass = t_pass;
         // An observed pass sends every gradient through the edges (no writing into a leaf's Grad from inside a node),
         // so that the observer sees each one. Into a leaf without a Grad yet the bits are the same; into an existing
         // Grad the separate add can round differently from a GEMM that accumulates in place.
         t_accumulating = capture is null && !createGraph && observer is null ? workspace : null;
+        t_pass = workspace;
         try
         {
             RunPass(rootNode, rootGrad, retainGraph, createGraph, capture, observer, workspace);
+            // Callbacks may queue more callbacks: index, not foreach.
+            if (workspace.Callbacks is { } callbacks)
+                for (int i = 0; i < callbacks.Count; i++) callbacks[i]();
         }
         finally
         {
             t_accumulating = outer;
+            t_pass = outerPass;
         }
     }
 
@@ -235,6 +258,7 @@ internal static class Engine
                         bool owned = owners.IsSoleOwner(grad);
                         if (owned) owners.GiveAway(grad); else owners.Drop(grad);
                         accumulate.Variable.AccumulateGradient(grad, owned);
+                        if (accumulate.PostHooks is not null) accumulate.RunPostHooks();
                     }
                     else
                     {
@@ -245,6 +269,9 @@ internal static class Engine
                     observer?.Ran(node, inputGrads);
                 }
             }
+            // A node that added its gradient straight into the leaf's Grad (LeafGradToAccumulateInto) left nothing pending.
+            else if (node is AccumulateGrad { PostHooks: not null } direct && capture is null && direct.Variable.Grad is not null)
+                direct.RunPostHooks();
             var next = node.NextFunctions;
             for (int i = 0; i < next.Length; i++)
             {

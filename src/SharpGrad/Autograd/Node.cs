@@ -71,6 +71,23 @@ public sealed class AccumulateGrad : Node
     /// <inheritdoc/>
     public override string Name => "AccumulateGrad";
 
+    /// <summary>Hooks run once the leaf's gradient of a backward pass is complete; null while none is registered (the engine tests only that).</summary>
+    internal Action<Tensor>[]? PostHooks { get; private set; }
+
+    internal void AddPostHook(Action<Tensor> hook) => PostHooks = [.. PostHooks ?? [], hook];
+
+    internal void RemovePostHook(Action<Tensor> hook)
+    {
+        if (PostHooks is null) return;
+        var rest = Array.FindAll(PostHooks, h => !ReferenceEquals(h, hook));
+        PostHooks = rest.Length == 0 ? null : rest;
+    }
+
+    internal void RunPostHooks()
+    {
+        foreach (var hook in PostHooks!) hook(Variable);
+    }
+
     /// <inheritdoc/>
     protected internal override Tensor?[] Backward(Tensor gradOutput)
     {

@@ -19,13 +19,20 @@ public sealed class DataLoader : IEnumerable<Batch>
     /// <param name="generator">Source of the shuffling order; the default generator when null. The same seed gives the same order.</param>
     /// <param name="collateFn">Turns a list of samples into batch tensors; when null, the dataset's own (fast) batching is used.</param>
     /// <param name="prefetch">Prepare the next batch on a background thread while the caller works on the current one.</param>
+    /// <param name="sampler">The indices to visit each epoch (e.g. a <c>DistributedSampler</c>), instead of 0..n-1 or a
+    /// shuffle; not together with <paramref name="shuffle"/> (<c>sampler=</c>).</param>
+    /// <exception cref="ArgumentException">batchSize not positive, or both a sampler and shuffle.</exception>
     public DataLoader(Dataset dataset, int batchSize = 1, bool shuffle = false, bool dropLast = false, Generator? generator = null,
-        Func<IReadOnlyList<object?>, Tensor[]>? collateFn = null, bool prefetch = false)
+        Func<IReadOnlyList<object?>, Tensor[]>? collateFn = null, bool prefetch = false, Sampler? sampler = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         if (batchSize <= 0) throw new ArgumentException($"DataLoader: batchSize should be a positive integer value, but got batchSize={batchSize}");
-        (Dataset, BatchSize, Shuffle, DropLast, Generator, _collate, Prefetch) = (dataset, batchSize, shuffle, dropLast, generator, collateFn, prefetch);
+        if (sampler is not null && shuffle) throw new ArgumentException("DataLoader: sampler option is mutually exclusive with shuffle");
+        (Dataset, BatchSize, Shuffle, DropLast, Generator, _collate, Prefetch, Sampler) = (dataset, batchSize, shuffle, dropLast, generator, collateFn, prefetch, sampler);
     }
+
+    /// <summary>The sampler that orders the samples, or null (<c>loader.sampler</c>).</summary>
+    public Sampler? Sampler { get; }
 
     /// <summary>The dataset (<c>loader.dataset</c>; <c>len(loader.dataset)</c> is <c>loader.Dataset.Count</c>).</summary>
     public Dataset Dataset { get; }
@@ -46,7 +53,9 @@ public sealed class DataLoader : IEnumerable<Batch>
     public bool Prefetch { get; }
 
     /// <summary>Number of batches in an epoch (<c>len(loader)</c>).</summary>
-    public int Count => DropLast ? Dataset.Count / BatchSize : (Dataset.Count + BatchSize - 1) / BatchSize;
+    public int Count => DropLast ? Samples / BatchSize : (Samples + BatchSize - 1) / BatchSize;
+
+    private int Samples => Sampler?.Count ?? Dataset.Count;
 
     /// <summary>One epoch of batches.</summary>
     public IEnumerator<Batch> GetEnumerator()
@@ -70,9 +79,10 @@ public sealed class DataLoader : IEnumerable<Batch>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>The sample indices of one epoch: 0..n-1, or a permutation drawn from the generator.</summary>
+    /// <summary>The sample indices of one epoch: the sampler's, 0..n-1, or a permutation drawn from the generator.</summary>
     private int[] Order()
     {
+        if (Sampler is not null) return [.. Sampler];
         int n = Dataset.Count;
         if (!Shuffle) return Enumerable.Range(0, n).ToArray();
         var perm = Tensor.Randperm(n, Generator).ToArray<long>();

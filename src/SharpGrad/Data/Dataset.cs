@@ -24,11 +24,11 @@ public abstract class Dataset
         return Collate.Default(items);
     }
 
-    /// <summary>Throws an IndexOutOfRangeException naming the dataset when <paramref name="index"/> is not a sample.</summary>
+    /// <summary>Throws an ArgumentOutOfRangeException naming the dataset when <paramref name="index"/> is not a sample.</summary>
     protected int CheckIndex(int index)
     {
         if ((uint)index >= (uint)Count)
-            throw new IndexOutOfRangeException($"{GetType().Name}: index {index} is out of range for a dataset of {Count} samples");
+            throw new ArgumentOutOfRangeException(null, $"{GetType().Name}: index {index} is out of range for a dataset of {Count} samples");
         return index;
     }
 }
@@ -55,7 +55,7 @@ public sealed class Subset<T> : Dataset<T>
         _indices = indices.ToArray();
         foreach (int i in _indices)
             if ((uint)i >= (uint)dataset.Count)
-                throw new IndexOutOfRangeException($"Subset: index {i} is out of range for a dataset of {dataset.Count} samples");
+                throw new ArgumentOutOfRangeException(null, $"Subset: index {i} is out of range for a dataset of {dataset.Count} samples");
     }
 
     /// <summary>The dataset the samples come from (<c>subset.dataset</c>).</summary>

@@ -41,6 +41,7 @@ public static partial class Idx
     public static IdxArray ReadRaw(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) throw new IOException($"idx: '{path}' is a directory, not an IDX file");
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         return ReadRaw(file, path);
     }
@@ -58,8 +59,12 @@ public static partial class Idx
         var replay = new ReplayStream(start.AsSpan(0, got).ToArray(), stream);
         if (got == 2 && start[0] == 0x1f && start[1] == 0x8b)
         {
-            using var gzip = new GZipStream(replay, CompressionMode.Decompress, leaveOpen: true);
-            return Parse(gzip, name, available: null, compressed: true);
+            var tail = new TailStream(replay);
+            IdxArray array;
+            using (var gzip = new GZipStream(tail, CompressionMode.Decompress, leaveOpen: true))
+                array = Parse(gzip, name, available: null, compressed: true);
+            CheckGzipTrailer(tail, array, name);
+            return array;
         }
         return Parse(replay, name, available, compressed: false);
     }
@@ -169,7 +174,11 @@ public static partial class Idx
         }
         catch (InvalidDataException e) when (compressed)
         {
-            throw new IdxFormatException($"idx: '{name}': the gzip data is corrupt: {e.Message}", name, e);
+            // zlib's checks (a damaged deflate stream, a CRC-32 or length trailer that does not match) all reach .NET as one
+            // misleading "unsupported compression method".
+            throw new IdxFormatException(
+                $"idx: '{name}': the gzip data is corrupt: the compressed data is damaged, or the data does not match the CRC-32 and length in the gzip trailer",
+                name, e);
         }
         return total;
     }
@@ -177,17 +186,10 @@ public static partial class Idx
     private static IdxFormatException Error(string name, string problem) => new($"idx: '{name}': {problem}", name);
 
     /// <summary>Plays back bytes already taken from a stream, then reads the rest of it (so the format can be sniffed on unseekable streams).</summary>
-    private sealed class ReplayStream(byte[] prefix, Stream inner) : Stream
+    private sealed class ReplayStream(byte[] prefix, Stream inner) : ForwardOnlyStream
     {
         private int _used;
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -201,6 +203,20 @@ public static partial class Idx
             }
             return inner.Read(buffer);
         }
+    }
+
+    /// <summary>A read-only, forward-only stream: the members every such wrapper refuses.</summary>
+    private abstract class ForwardOnlyStream : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public abstract override int Read(Span<byte> buffer);
 
         public override void Flush()
         {

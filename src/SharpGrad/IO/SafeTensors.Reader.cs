@@ -107,6 +107,7 @@ public static partial class SafeTensors
     {
         if (!Utf8.IsValid(header))
             throw new SafeTensorsFormatException($"{where}: the header is not valid UTF-8", fileName);
+        CountTokens(header, where, fileName);
         JsonDocument document;
         try
         {
@@ -140,6 +141,28 @@ public static partial class SafeTensors
             }
             CheckCoverage(entries, bufferLength, where, fileName);
             return (entries, metadata);
+        }
+    }
+
+    /// <summary>
+    /// Refuses a header of more than <see cref="MaxHeaderTokens"/> JSON tokens before it is parsed: a JSON document costs
+    /// about 12 bytes per token and a dictionary entry far more, so millions of tiny entries would cost 15 times the header.
+    /// Counting with a forward-only reader allocates nothing.
+    /// </summary>
+    private static void CountTokens(byte[] header, string where, string? fileName)
+    {
+        var reader = new Utf8JsonReader(header);
+        long tokens = 0;
+        try
+        {
+            while (reader.Read())
+                if (++tokens > MaxHeaderTokens)
+                    throw new SafeTensorsFormatException(
+                        $"{where}: the header has more than {MaxHeaderTokens} JSON tokens (names, values, brackets), more than any real checkpoint; refused before parsing", fileName);
+        }
+        catch (JsonException e)
+        {
+            throw new SafeTensorsFormatException($"{where}: the header is not valid JSON ({e.Message})", fileName, null, e);
         }
     }
 

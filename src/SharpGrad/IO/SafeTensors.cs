@@ -26,12 +26,18 @@ namespace SharpGrad.IO;
 /// U8, I8, I16, U16, I32 and U32 become int64. Any other dtype (F8 variants, U64, complex, ...) is a
 /// <see cref="SafeTensorsFormatException"/> naming the dtype. Every size in the header is checked before
 /// anything is allocated from it (header at most 100,000,000 bytes, checked arithmetic on shapes,
-/// offsets within the file), so a hostile file gives a clear error rather than an out-of-memory or a crash.</para>
+/// offsets within the file, at most 2,000,000 JSON tokens), so a hostile file gives a clear error rather than an out-of-memory or a crash.</para>
 /// </remarks>
 public static partial class SafeTensors
 {
     /// <summary>The largest header accepted, in bytes (the reference implementation's limit).</summary>
     public const int MaxHeaderBytes = 100_000_000;
+
+    /// <summary>
+    /// The most JSON tokens (names, values, brackets) a header may have: about 150,000 tensors. Reading stays within a
+    /// few times the header's size; millions of tiny metadata entries are refused before parsing.
+    /// </summary>
+    public const int MaxHeaderTokens = 2_000_000;
 
     /// <summary>Key of the optional string-to-string metadata map in the header.</summary>
     public const string MetadataKey = "__metadata__";
@@ -82,6 +88,7 @@ public static partial class SafeTensors
     public static (Dictionary<string, Tensor> Tensors, Dictionary<string, string> Metadata) LoadWithMetadata(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        if (Directory.Exists(path)) throw new IOException($"load_file: '{path}' is a directory, not a safetensors file");
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         var source = new FileSource(handle, path);
         return ReadAll(ref source, $"load_file: '{path}'", path);

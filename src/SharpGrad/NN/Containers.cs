@@ -32,7 +32,7 @@ public sealed class Sequential : Module, IEnumerable<Module>
         get
         {
             int i = index < 0 ? index + _layers.Count : index;
-            if (i < 0 || i >= _layers.Count) throw new IndexOutOfRangeException($"Sequential: index {index} is out of range for {_layers.Count} modules");
+            if (i < 0 || i >= _layers.Count) throw new ArgumentOutOfRangeException(null, $"Sequential: index {index} is out of range for {_layers.Count} modules");
             return _layers[i];
         }
     }
@@ -90,7 +90,7 @@ public sealed class ModuleList : Module, IEnumerable<Module>
         get
         {
             int i = index < 0 ? index + _items.Count : index;
-            if (i < 0 || i >= _items.Count) throw new IndexOutOfRangeException($"ModuleList: index {index} is out of range for {_items.Count} modules");
+            if (i < 0 || i >= _items.Count) throw new ArgumentOutOfRangeException(null, $"ModuleList: index {index} is out of range for {_items.Count} modules");
             return _items[i];
         }
     }

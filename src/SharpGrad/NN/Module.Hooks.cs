@@ -1,23 +1,5 @@
 namespace SharpGrad.NN;
 
-/// <summary>Removes the hook it was returned for (<c>torch.utils.hooks.RemovableHandle</c>); disposing removes it too.</summary>
-public sealed class RemovableHandle : IDisposable
-{
-    private Action? _remove;
-
-    internal RemovableHandle(Action remove) => _remove = remove;
-
-    /// <summary>Removes the hook; a second call does nothing (<c>handle.remove()</c>).</summary>
-    public void Remove()
-    {
-        _remove?.Invoke();
-        _remove = null;
-    }
-
-    /// <summary>Same as <see cref="Remove"/>, for <c>using var handle = module.RegisterForwardHook(...)</c>.</summary>
-    public void Dispose() => Remove();
-}
-
 public abstract partial class Module
 {
     private List<Func<Module, Tensor, Tensor?>>? _forwardPreHooks;

@@ -29,9 +29,14 @@ public abstract partial class Module
     /// (<c>module.load_state_dict(state_dict, strict)</c>). With <paramref name="strict"/>, missing or unexpected keys are an
     /// error listing them; a shape mismatch is always an error. Nothing is modified when an error is thrown.
     /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="stateDict"/> is null, or holds null for one of this module's keys.</exception>
     public IncompatibleKeys LoadStateDict(IReadOnlyDictionary<string, Tensor> stateDict, bool strict = true)
     {
+        ArgumentNullException.ThrowIfNull(stateDict);
         var own = StateDict();
+        foreach (var key in own.Keys)
+            if (stateDict.TryGetValue(key, out var value) && value is null)
+                throw new ArgumentNullException(nameof(stateDict), $"load_state_dict for {GetType().Name}: the value of key \"{key}\" is null");
         var missing = own.Keys.Where(k => !stateDict.ContainsKey(k)).ToList();
         var unexpected = stateDict.Keys.Where(k => !own.ContainsKey(k)).ToList();
         var errors = new List<string>();

@@ -64,7 +64,7 @@ internal sealed class Frame
     private double LeftEdge() => 10 + (Has(_chart.YLabel) ? LabelFont + 10 : 0) + Y.MaxLabelWidth(TickFont) + 4 + TickLength;
 
     /// <summary>Pixels between neighbouring major ticks of a linear axis drawn <paramref name="length"/> pixels long.</summary>
-    private static double Spacing(Axis a, double length) => length * a.Step / (a.Hi - a.Lo);
+    private static double Spacing(Axis a, double length) => length * a.StepFraction;
 
     private void LayoutY(double yLo, double yHi, bool logY, double marginLo = 0.05, double marginHi = 0.05)
     {

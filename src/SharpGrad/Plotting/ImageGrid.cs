@@ -116,7 +116,7 @@ public sealed class ImageGrid
     public (int X, int Y) ImageOrigin(int index)
     {
         if (index < 0 || index >= Count)
-            throw new IndexOutOfRangeException($"make_grid: image index {index} is out of range for {Count} images");
+            throw new ArgumentOutOfRangeException(null, $"make_grid: image index {index} is out of range for {Count} images");
         int row = index / _columns, col = index % _columns;
         return (_padding + col * (_imageWidth + _padding), _padding + row * (_cellHeight + _padding));
     }

@@ -25,7 +25,10 @@ internal sealed class Axis
     /// <summary>Where <paramref name="v"/> falls between the limits: 0 at <see cref="Lo"/>, 1 at <see cref="Hi"/>.</summary>
     public double Fraction(double v) => Log
         ? (Math.Log10(v) - Math.Log10(Lo)) / (Math.Log10(Hi) - Math.Log10(Lo))
-        : (v - Lo) / (Hi - Lo);
+        : double.IsFinite(Hi - Lo) ? (v - Lo) / (Hi - Lo) : (v / 2 - Lo / 2) / (Hi / 2 - Lo / 2);
+
+    /// <summary>One major step as a fraction of the axis length (linear axes); safe for limits near ±double.MaxValue.</summary>
+    public double StepFraction => Step / 2 / (Hi / 2 - Lo / 2);
 
     public double MaxLabelWidth(double fontSize)
     {
@@ -50,15 +53,17 @@ internal static class Ticks
     /// </summary>
     public static Axis Linear(double lo, double hi, int maxIntervals, Func<Axis, bool>? fits = null, double marginLo = 0.05, double marginHi = 0.05)
     {
-        (lo, hi) = Widen(lo, hi);
-        double span = hi - lo;
-        double limLo = lo - marginLo * span, limHi = hi + marginHi * span;
+        (lo, hi) = Nonsingular(lo, hi);
+        // Half the span never overflows, even for [-double.MaxValue, double.MaxValue].
+        double half = hi / 2 - lo / 2;
+        double limLo = Math.Max(-double.MaxValue, lo - marginLo * 2 * half), limHi = Math.Min(double.MaxValue, hi + marginHi * 2 * half);
         maxIntervals = Math.Max(2, maxIntervals);
-        int exponent = (int)Math.Floor(Math.Log10(span / maxIntervals)) - 1;
+        int exponent = (int)Math.Floor(Math.Log10(half) + Math.Log10(2.0 / maxIntervals)) - 1;
         Axis? last = null, crowded = null;
         for (int attempt = 0; attempt < 60; attempt++)
         {
             double step = Mantissas[attempt % 3] * Math.Pow(10, exponent + attempt / 3);
+            if (!double.IsFinite(step)) break;
             // A little slack so that 0.3 / 0.1 = 2.9999999999999996 still counts as 3 steps.
             long kLo = (long)Math.Ceiling(limLo / step - 1e-9), kHi = (long)Math.Floor(limHi / step + 1e-9);
             if (kHi - kLo < 1) break; // fewer than two ticks: larger steps only get worse
@@ -83,10 +88,13 @@ internal static class Ticks
         maxIntervals = Math.Max(2, maxIntervals);
         int eLo = (int)Math.Floor(Math.Log10(lo) + 1e-9), eHi = (int)Math.Ceiling(Math.Log10(hi) - 1e-9);
         if (eHi <= eLo) { eLo--; eHi++; }
+        // 10^-323 is the smallest and 10^308 the largest power of ten a double holds.
+        eLo = Math.Clamp(eLo, MinDecade, MaxDecade - 1);
+        eHi = Math.Clamp(eHi, eLo + 1, MaxDecade);
         int every = 1;
         while ((eHi - eLo + every - 1) / every > maxIntervals) every++;
-        eLo = FloorMultiple(eLo, every);
-        eHi = -FloorMultiple(-eHi, every);
+        eLo = Math.Max(FloorMultiple(eLo, every), MinDecade);
+        eHi = Math.Min(-FloorMultiple(-eHi, every), MaxDecade);
         var values = new List<double>();
         var labels = new List<TickLabel>();
         for (int e = eLo; e <= eHi; e += every)
@@ -101,12 +109,26 @@ internal static class Ticks
         return new Axis { Lo = Math.Pow(10, eLo), Hi = Math.Pow(10, eHi), Log = true, Step = every, Ticks = [.. values], Labels = [.. labels], Minor = [.. minor] };
     }
 
-    /// <summary>Gives an empty or single-value range some width, as matplotlib does for a constant series.</summary>
-    private static (double, double) Widen(double lo, double hi)
+    private const int MinDecade = -323, MaxDecade = 308;
+
+    /// <summary>Data whose largest magnitude is below this count as all zero (matplotlib's nonsingular does the same).</summary>
+    private const double Negligible = 1e-280;
+
+    /// <summary>A spread below this fraction of the largest magnitude counts as no spread: it cannot get distinct tick labels.</summary>
+    private const double RelativeResolution = 1e-12;
+
+    /// <summary>
+    /// Gives an empty, single-value or almost flat range some width, as matplotlib's nonsingular does for a constant
+    /// series: 10% of the value on each side (±1 around zero). A spread too small for distinct tick labels
+    /// (1e-12 of the values or less) counts as flat, and values that are all practically zero as zero.
+    /// </summary>
+    internal static (double Lo, double Hi) Nonsingular(double lo, double hi)
     {
-        if (hi > lo) return (lo, hi);
-        double pad = lo == 0 ? 1 : Math.Abs(lo) * 0.1;
-        return (lo - pad, hi + pad);
+        double maxAbs = Math.Max(Math.Abs(lo), Math.Abs(hi));
+        if (maxAbs < Negligible) return (-1, 1);
+        if (hi > lo && hi - lo > maxAbs * RelativeResolution) return (lo, hi);
+        double mid = lo / 2 + hi / 2, pad = Math.Abs(mid) * 0.1;
+        return (Math.Max(-double.MaxValue, mid - pad), Math.Min(double.MaxValue, mid + pad));
     }
 
     private static int FloorMultiple(int value, int of) => (int)Math.Floor(value / (double)of) * of;
@@ -129,8 +151,8 @@ internal static class Ticks
             else if (scientific)
             {
                 int e = (int)Math.Floor(Math.Log10(Math.Abs(v)) + 1e-9);
-                int digits = Math.Max(0, e - stepExponent);
-                text = Math.Round(v / Math.Pow(10, e), digits).ToString("0.#########", CultureInfo.InvariantCulture) + "e" + e.ToString(CultureInfo.InvariantCulture);
+                int digits = Math.Clamp(e - stepExponent, 0, 15);
+                text = Math.Round(v / Math.Pow(10, e), digits).ToString("0.###############", CultureInfo.InvariantCulture) + "e" + e.ToString(CultureInfo.InvariantCulture);
             }
             else text = v.ToString("F" + Math.Max(0, -stepExponent), CultureInfo.InvariantCulture);
             labels[i] = new TickLabel(Minus(text));

@@ -110,9 +110,10 @@ public partial class Tensor
     public static Tensor Arange(long start, long end, long step = 1, DType dtype = DType.Int64, Device device = default)
     {
         if (step == 0) throw new ArgumentException("arange: step must be nonzero");
-        if ((end - start) * Math.Sign(step) < 0)
+        Int128 span = (Int128)end - start;
+        if (span * Math.Sign(step) < 0)
             throw new ArgumentException($"arange: upper bound and larger bound inconsistent with step sign (start {start}, end {end}, step {step})");
-        long n = (end - start + step - Math.Sign(step)) / step;
+        long n = CheckArangeSize((double)((span + step - Math.Sign(step)) / step), FormattableString.Invariant($"start {start}, end {end}, step {step}"));
         var values = new long[n];
         for (long i = 0; i < n; i++) values[i] = start + i * step;
         return FromBuffer(values, (int)n).To(device, dtype);
@@ -122,12 +123,22 @@ public partial class Tensor
     public static Tensor Arange(double start, double end, double step = 1, DType dtype = DType.Float32, Device device = default)
     {
         if (step == 0 || !double.IsFinite(step)) throw new ArgumentException($"arange: step must be finite and nonzero, got {step}");
+        if (!double.IsFinite(start) || !double.IsFinite(end)) throw new ArgumentException($"arange: start and end must be finite, got start {start}, end {end}");
         if ((end - start) * Math.Sign(step) < 0)
             throw new ArgumentException($"arange: upper bound and larger bound inconsistent with step sign (start {start}, end {end}, step {step})");
-        int n = checked((int)Math.Ceiling((end - start) / step));
+        int n = (int)CheckArangeSize(Math.Ceiling((end - start) / step), FormattableString.Invariant($"start {start}, end {end}, step {step}"));
         var values = new double[n];
         for (int i = 0; i < n; i++) values[i] = start + i * step;
         return FromBuffer(values, n).To(device, dtype);
+    }
+
+    /// <summary>The element count of an arange, refused when no tensor can hold it (PyTorch: "invalid size, possible overflow?").</summary>
+    private static long CheckArangeSize(double count, string arguments)
+    {
+        if (!(count <= Array.MaxLength))
+            throw new ArgumentException(FormattableString.Invariant(
+                $"arange: invalid size, possible overflow? {arguments} give {count:G6} elements, more than a tensor holds ({Array.MaxLength})"));
+        return (long)count;
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end, both included (<c>torch.linspace</c>).</summary>

@@ -202,7 +202,7 @@ public partial class Tensor
         {
             long v = values[i];
             if (v < 0 || v >= size)
-                throw new IndexOutOfRangeException($"{op}: index {v} is out of range for dimension {dim} with size {size}");
+                throw new ArgumentOutOfRangeException(null, $"{op}: index {v} is out of range for dimension {dim} with size {size}");
             result[i] = (int)v;
         }
         return result;

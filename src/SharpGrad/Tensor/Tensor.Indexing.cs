@@ -15,7 +15,7 @@ public partial class Tensor
     /// recorded by autograd as CopySlices). An indexer cannot take a number; to assign a scalar write
     /// <c>x[.., 0].Fill_(3)</c>, or assign a 0-d tensor: <c>x[.., 0] = Tensor.From(3.0)</c>.
     /// </summary>
-    /// <exception cref="IndexOutOfRangeException">An integer index is out of bounds, or there are more indices than dims.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An integer index is out of bounds, or there are more indices than dims.</exception>
     [System.Runtime.CompilerServices.IndexerName("At")] // the default name, Item, is taken by item()
     public Tensor this[params TensorIndex[] indices]
     {
@@ -116,7 +116,7 @@ public partial class Tensor
             }
         }
         if (consumed > NDim)
-            throw new IndexOutOfRangeException(
+            throw new ArgumentOutOfRangeException(null,
                 $"index: too many indices for tensor of dimension {NDim}: [{string.Join(", ", indices)}] used on shape {Core.Shape.Format(Layout.Sizes)}");
 
         var t = this;
@@ -131,7 +131,7 @@ public partial class Tensor
                     int size = t.Layout.Sizes[d];
                     int i = index.Resolve(size);
                     if (i < 0)
-                        throw new IndexOutOfRangeException(
+                        throw new ArgumentOutOfRangeException(null,
                             $"index {index} is out of bounds for dimension {source} with size {size} (tensor of shape {Core.Shape.Format(Layout.Sizes)})");
                     t = t.Select(d, i);
                     changed = true;
@@ -186,11 +186,11 @@ public partial class Tensor
     private void CheckMaskShape(Tensor mask)
     {
         if (mask.NDim > NDim)
-            throw new IndexOutOfRangeException(
+            throw new ArgumentOutOfRangeException(null,
                 $"index: too many indices for tensor of dimension {NDim}: a mask of shape {Core.Shape.Format(mask.Layout.Sizes)} used on shape {Core.Shape.Format(Layout.Sizes)}");
         for (int d = 0; d < mask.NDim; d++)
             if (mask.Layout.Sizes[d] != Layout.Sizes[d])
-                throw new IndexOutOfRangeException(
+                throw new ArgumentOutOfRangeException(null,
                     $"index: the shape of the mask {Core.Shape.Format(mask.Layout.Sizes)} at index {d} does not match the shape of the indexed tensor " +
                     $"{Core.Shape.Format(Layout.Sizes)} at index {d}");
     }
@@ -201,7 +201,7 @@ public partial class Tensor
         if (index.DType != DType.Int64)
             throw new ArgumentException($"index: tensors used as indices must be int64 or bool tensors, but got {index.DType.TorchName()}");
         if (NDim == 0)
-            throw new IndexOutOfRangeException($"index: cannot index a 0-dim tensor with a tensor of shape {Core.Shape.Format(index.Layout.Sizes)}");
+            throw new ArgumentOutOfRangeException(null, $"index: cannot index a 0-dim tensor with a tensor of shape {Core.Shape.Format(index.Layout.Sizes)}");
         int size = Layout.Sizes[0];
         var values = index.ToArray<long>();
         var rows = new int[values.Length];
@@ -209,7 +209,7 @@ public partial class Tensor
         {
             long v = values[i];
             if (v < -size || v >= size)
-                throw new IndexOutOfRangeException($"index {v} is out of bounds for dimension 0 with size {size} (tensor of shape {Core.Shape.Format(Layout.Sizes)})");
+                throw new ArgumentOutOfRangeException(null, $"index {v} is out of bounds for dimension 0 with size {size} (tensor of shape {Core.Shape.Format(Layout.Sizes)})");
             rows[i] = (int)(v < 0 ? v + size : v);
         }
         return rows;

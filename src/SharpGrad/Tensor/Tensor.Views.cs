@@ -214,7 +214,7 @@ public partial class Tensor
         int d = Core.Shape.NormalizeDim("select", dim, NDim);
         int size = Layout.Sizes[d];
         if (index < -size || index >= size)
-            throw new IndexOutOfRangeException($"select: index {index} is out of bounds for dimension {d} with size {size}");
+            throw new ArgumentOutOfRangeException(null, $"select: index {index} is out of bounds for dimension {d} with size {size}");
         if (index < 0) index += size;
         var layout = Layout.Select(d, index);
         if (!NeedsGrad(this)) return ViewOf(layout);

@@ -161,6 +161,6 @@ public sealed class ConfusionMatrix
     private void CheckClass(int c, string what)
     {
         if ((uint)c >= (uint)NumClasses)
-            throw new IndexOutOfRangeException($"ConfusionMatrix: {what} {c} is outside [0, {NumClasses})");
+            throw new ArgumentOutOfRangeException(null, $"ConfusionMatrix: {what} {c} is outside [0, {NumClasses})");
     }
 }

@@ -58,7 +58,7 @@ public sealed class History
     /// <summary>The metrics of row <paramref name="row"/> (0-based), in column order.</summary>
     public IReadOnlyDictionary<string, double> Row(int row)
     {
-        if ((uint)row >= (uint)_epochs.Count) throw new IndexOutOfRangeException($"History: row {row} is outside [0, {_epochs.Count})");
+        if ((uint)row >= (uint)_epochs.Count) throw new ArgumentOutOfRangeException(null, $"History: row {row} is outside [0, {_epochs.Count})");
         var result = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var name in _names) result[name] = _columns[name][row];
         return result;

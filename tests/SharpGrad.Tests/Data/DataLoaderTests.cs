@@ -26,7 +26,7 @@ public class DataLoaderTests
         Check.Close(sample[0], [3, 3, 3]);
         Assert.Equal(3L, sample[1].Item<long>());
         Check.Throws<ArgumentException>(() => new TensorDataset(Tensor.Zeros(4, 2), Tensor.Zeros(3)), "size mismatch", "4", "3");
-        Check.Throws<IndexOutOfRangeException>(() => _ = ds[5], "index 5 is out of range", "5 samples");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = ds[5], "index 5 is out of range", "5 samples");
     }
 
     [Theory]

@@ -198,7 +198,7 @@ public class ModuleTests
         var seq = new Sequential(new Linear(2, 3), new ReLU(), new Linear(3, 1));
         Assert.IsType<ReLU>(seq[1]);
         Assert.IsType<Linear>(seq[-1]);
-        Check.Throws<IndexOutOfRangeException>(() => _ = seq[3], "index 3 is out of range for 3 modules");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = seq[3], "index 3 is out of range for 3 modules");
         var list = new ModuleList(new Linear(1, 1), new Linear(1, 1));
         Assert.Equal(["0.weight", "0.bias", "1.weight", "1.bias"], list.NamedParameters().Select(p => p.Name));
     }

@@ -25,7 +25,7 @@ public sealed class ImageGridTests
         Assert.Equal((2, 2), grid.ImageOrigin(0));
         Assert.Equal((14, 2), grid.ImageOrigin(2));
         Assert.Equal((8, 8), grid.ImageOrigin(4));
-        Check.Throws<IndexOutOfRangeException>(() => grid.ImageOrigin(5), "make_grid", "5", "5 images");
+        Check.Throws<ArgumentOutOfRangeException>(() => grid.ImageOrigin(5), "make_grid", "5", "5 images");
     }
 
     [Fact]

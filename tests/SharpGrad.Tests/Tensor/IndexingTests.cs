@@ -98,14 +98,14 @@ public class IndexingTests
     public void Indexing_RejectsOutOfBoundsIntsAndTooManyIndices()
     {
         var x = Tensor.Zeros(3);
-        Check.Throws<IndexOutOfRangeException>(() => _ = x[5], "index 5 is out of bounds for dimension 0 with size 3");
-        Check.Throws<IndexOutOfRangeException>(() => _ = x[-4], "index -4 is out of bounds for dimension 0 with size 3");
-        Check.Throws<IndexOutOfRangeException>(() => _ = x[^4], "index ^4 is out of bounds for dimension 0 with size 3");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = x[5], "index 5 is out of bounds for dimension 0 with size 3");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = x[-4], "index -4 is out of bounds for dimension 0 with size 3");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = x[^4], "index ^4 is out of bounds for dimension 0 with size 3");
         var m = Tensor.Zeros(3, 4);
-        Check.Throws<IndexOutOfRangeException>(() => _ = m[0, 7], "index 7 is out of bounds for dimension 1 with size 4");
-        Check.Throws<IndexOutOfRangeException>(() => _ = m[.., 4], "index 4 is out of bounds for dimension 1 with size 4");
-        Check.Throws<IndexOutOfRangeException>(() => _ = m[0, 0, 0], "too many indices for tensor of dimension 2", "[3, 4]");
-        Check.Throws<IndexOutOfRangeException>(() => _ = Tensor.From(1.0)[0], "too many indices for tensor of dimension 0");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = m[0, 7], "index 7 is out of bounds for dimension 1 with size 4");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = m[.., 4], "index 4 is out of bounds for dimension 1 with size 4");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = m[0, 0, 0], "too many indices for tensor of dimension 2", "[3, 4]");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = Tensor.From(1.0)[0], "too many indices for tensor of dimension 0");
         Check.Throws<ArgumentException>(() => _ = m[TensorIndex.Ellipsis, 0, TensorIndex.Ellipsis], "single ellipsis");
     }
 
@@ -186,7 +186,7 @@ public class IndexingTests
         Check.Close(x[Tensor.From(new long[,] { { 1, 3 }, { 0, 0 } })], [2, 2, 3], [3, 4, 5, 9, 10, 11, 0, 1, 2, 0, 1, 2]);
         Check.Close(x.T[Tensor.From(new long[] { 1 })], [1, 4], [1, 4, 7, 10]);
         Check.Close(x[Tensor.From(1L)], [3], [3, 4, 5]);
-        Check.Throws<IndexOutOfRangeException>(() => _ = x[Tensor.From(new long[] { 0, 4 })], "index 4 is out of bounds for dimension 0 with size 4");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = x[Tensor.From(new long[] { 0, 4 })], "index 4 is out of bounds for dimension 0 with size 4");
         Check.Throws<ArgumentException>(() => _ = x[Tensor.From(new float[] { 0 })], "must be int64 or bool", "torch.float32");
     }
 
@@ -218,7 +218,7 @@ public class IndexingTests
         Check.Close(x[rows], [2, 2], [0, 1, 6, 7]);
         var y = Seq(2, 2, 2);
         Check.Close(y[Tensor.From(new[,] { { false, true }, { true, false } })], [2, 2], [2, 3, 4, 5]);
-        Check.Throws<IndexOutOfRangeException>(() => _ = x[Tensor.From(new[] { true, false, true })],
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = x[Tensor.From(new[] { true, false, true })],
             "the shape of the mask [3] at index 0 does not match the shape of the indexed tensor [4, 2] at index 0");
     }
 

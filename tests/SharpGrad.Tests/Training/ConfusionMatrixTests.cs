@@ -68,7 +68,7 @@ public class ConfusionMatrixTests
         Check.Throws<ArgumentException>(() => m.Update(new long[] { 0, 1 }, new long[] { -1, 1 }), "target class -1");
         Check.Throws<ArgumentException>(() => m.Update(new long[] { 0 }, new long[] { 0, 1 }), "1 predictions but 2 targets");
         Assert.Equal(0, m.Total);
-        Check.Throws<IndexOutOfRangeException>(() => _ = m[0, 3], "predicted class 3");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = m[0, 3], "predicted class 3");
         Check.Throws<ArgumentException>(() => new ConfusionMatrix(0), "numClasses", "0");
     }
 

@@ -217,8 +217,8 @@ public sealed class MnistTests : IDisposable
     {
         FakeMnist.Write(_root, gzip: true);
         var ds = new MNIST(_root, train: false);
-        Check.Throws<IndexOutOfRangeException>(() => _ = ds[5], "MNIST", "index 5", "5 samples");
-        Check.Throws<IndexOutOfRangeException>(() => ds.GetBatch([0, -1]), "index -1");
+        Check.Throws<ArgumentOutOfRangeException>(() => _ = ds[5], "MNIST", "index 5", "5 samples");
+        Check.Throws<ArgumentOutOfRangeException>(() => ds.GetBatch([0, -1]), "index -1");
     }
 
     [Fact]

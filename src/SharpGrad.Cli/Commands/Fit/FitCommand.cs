@@ -59,15 +59,15 @@ internal static class FitCommand
             var (frames, labels) = frameWriter.Save(yLim);
             var finalChart = Chart(x, y, final, $"after {history.Count} steps  Loss={finalLoss:F4}");
             finalChart.YLim = yLim;
-            finalChart.Save(run.PathOf("fit.svg"));
+            run.Output("fit.svg", finalChart.Save);
             double seconds = parse.GetValue(frameSeconds);
             run.SaveText("fit-animated.svg", FitAnimation.AnimatedSvg(frames, finalChart.Width, finalChart.Height, seconds));
             run.SaveText("fit.html", FitAnimation.Html($"sharpgrad fit: 1-{h}-1 net, SGD lr {rate}", frames, labels, seconds));
             history.SaveCsv(run.PathOf("history.csv"));
             history.SaveJson(run.PathOf("history.json"));
-            new LineChart { Title = "fit: MSE per step", XLabel = "step", YLabel = "loss", LogY = history["loss"].All(v => v > 0) }
+            run.Output("loss.svg", new LineChart { Title = "fit: MSE per step", XLabel = "step", YLabel = "loss", LogY = history["loss"].All(v => v > 0) }
                 .Add(history.Epochs.Select(e => (double)e).ToArray(), [.. history["loss"]], "loss")
-                .Save(run.PathOf("loss.svg"));
+                .Save);
             net.Save(run.PathOf("model.safetensors"));
             run.Metric("steps", n);
             run.Metric("first_loss", history["loss"][0]);

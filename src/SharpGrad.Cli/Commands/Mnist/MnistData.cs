@@ -105,6 +105,8 @@ internal sealed class MnistData
         string option = fashion ? "fashion-mnist" : "mnist";
         if (s.DataDir is { } dir)
         {
+            if (File.Exists(dir))
+                throw new UsageException($"--data: '{dir}' is a file; give the folder that holds the IDX files (train-images-idx3-ubyte[.gz] ...)");
             if (!Directory.Exists(dir) && !s.Download)
                 throw new UsageException($"--data: folder '{dir}' does not exist (add --download to fetch {option} into it)");
             return dir;

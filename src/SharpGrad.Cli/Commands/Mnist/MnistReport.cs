@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SharpGrad.Cli.Infrastructure;
+using SharpGrad.IO;
 using SharpGrad.Plotting;
 using SharpGrad.Training;
 
@@ -21,26 +22,29 @@ internal static class MnistReport
 
         double[] epochs = [.. h.Epochs.Select(e => (double)e)];
         string what = $"{s.Model} on {s.Dataset}";
-        new LineChart { Title = $"Loss per epoch ({what})", XLabel = "epoch", YLabel = "average loss" }
-            .Add(epochs, [.. h["train_loss"]], "train").Add(epochs, [.. h["test_loss"]], "test").Save(run.PathOf("loss.svg"));
+        // Each picture on its own: one that fails is reported by the run and costs none of the others.
+        run.Output("loss.svg", new LineChart { Title = $"Loss per epoch ({what})", XLabel = "epoch", YLabel = "average loss" }
+            .Add(epochs, [.. Column(h, "train_loss")], "train").Add(epochs, [.. Column(h, "test_loss")], "test").Save);
         // A fraction in 0..1, as the dashboard's "test loss & acc." window shows it (the course's correct / len(test_set)).
-        new LineChart { Title = $"Accuracy per epoch ({what})", XLabel = "epoch", YLabel = "accuracy (fraction correct)" }
-            .Add(epochs, [.. h["train_acc"]], "train").Add(epochs, [.. h["test_acc"]], "test")
-            .Save(run.PathOf("accuracy.svg"));
-        new LineChart { Title = $"Training loss per step ({what})", XLabel = "step", YLabel = "batch loss", LogY = result.StepLosses.All(l => l > 0) }
-            .Add([.. result.StepLosses], "train").Save(run.PathOf("steps.svg"));
+        run.Output("accuracy.svg", new LineChart { Title = $"Accuracy per epoch ({what})", XLabel = "epoch", YLabel = "accuracy (fraction correct)" }
+            .Add(epochs, [.. Column(h, "train_acc")], "train").Add(epochs, [.. Column(h, "test_acc")], "test").Save);
+        run.Output("steps.svg", new LineChart { Title = $"Training loss per step ({what})", XLabel = "step", YLabel = "batch loss", LogY = result.StepLosses.All(l => l > 0) }
+            .Add([.. result.StepLosses], "train").Save);
 
         var final = result.Final;
-        SaveGrid(run.PathOf("predictions.png"), final, Enumerable.Range(0, Math.Min(GridImages, final.Count)).ToArray(), data);
+        run.Output("predictions.png", path => SaveGrid(path, final, Enumerable.Range(0, Math.Min(GridImages, final.Count)).ToArray(), data));
         int[] wrong = Enumerable.Range(0, final.Count).Where(i => final.Predictions[i] != final.Targets[i]).Take(GridImages).ToArray();
-        if (wrong.Length > 0) SaveGrid(run.PathOf("mistakes.png"), final, wrong, data);
+        if (wrong.Length > 0) run.Output("mistakes.png", path => SaveGrid(path, final, wrong, data));
 
         var matrix = new ConfusionMatrix(data.ClassNames.Count, data.ClassNames);
         matrix.Update(final.Predictions, final.Targets);
         run.SaveText("confusion.csv", ToCsv(matrix));
-        run.SaveText("confusion.svg", ConfusionMatrixSvg.Render(matrix, $"Confusion matrix, {what}, {final.Count} test images"));
+        run.Output("confusion.svg", path => AtomicFile.WriteAllText(path, ConfusionMatrixSvg.Render(matrix, $"Confusion matrix, {what}, {final.Count} test images")));
         return matrix;
     }
+
+    /// <summary>One metric per epoch; none when no epoch finished (a run interrupted in its first epoch).</summary>
+    public static IReadOnlyList<double> Column(History h, string name) => h.Contains(name) ? h[name] : [];
 
     /// <summary>
     /// A grid of the test images at <paramref name="indices"/>, enlarged so that the caption under each is readable:

@@ -38,7 +38,8 @@ internal sealed record MnistResult(History History, MnistEvaluation Final, int E
 /// pass over the test set and its "Test set" line. Everything else (history, live views) hangs off
 /// <see cref="IMnistObserver"/>s.
 /// </summary>
-internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Module model, RunContext run, IReadOnlyList<IMnistObserver> observers)
+internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Module model, RunContext run, IReadOnlyList<IMnistObserver> observers,
+    MnistDistributed? distributed = null)
 {
     /// <summary>Number of test images handed to observers after each epoch.</summary>
     public const int ObservedImages = 32;
@@ -49,7 +50,13 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
     public MnistResult Run()
     {
         var update = IParameterUpdate.Create(settings, [.. model.Parameters()]);
-        var trainLoader = new DataLoader(data.Train, settings.BatchSize, shuffle: true);
+        // Data-parallel: each rank trains the DDP-wrapped model on its sampler's share (see MnistDistributed).
+        var sampler = distributed is null ? null : MnistDistributed.Sampler(data.Train, run.Seed);
+        var trainModel = distributed is null ? model : MnistDistributed.Wrap(model);
+        int world = distributed?.WorldSize ?? 1;
+        var trainLoader = sampler is null
+            ? new DataLoader(data.Train, settings.BatchSize, shuffle: true)
+            : new DataLoader(data.Train, settings.BatchSize, sampler: sampler);
         var testLoader = new DataLoader(data.Test, settings.TestBatchSize);
         var early = settings.EarlyStopPatience is int patience
             ? new EarlyStopping(monitor: "test_acc", mode: "max", patience: patience, restoreBestWeights: true)
@@ -62,7 +69,7 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
 
         long step = 0;
         int epochsRun = 0;
-        bool stopped = false;
+        bool stopped = false, midEpoch = false;
         MnistEvaluation? last = null;
         run.WithProgress($"{settings.Model} on {settings.Dataset}", (long)settings.Epochs * trainCount, progress =>
         {
@@ -70,7 +77,8 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
             {
                 var clock = Stopwatch.StartNew();
                 foreach (var o in observers) o.OnEpochStart(epoch);
-                model.Train();
+                sampler?.SetEpoch(epoch);
+                trainModel.Train();
                 double lossSum = 0;
                 long correct = 0, seen = 0;
                 int batchIdx = 0;
@@ -79,7 +87,7 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
                     // Batches come from the DataLoader on the CPU and move to the model's device, as course 001's data.to(device).
                     var x = images.To(settings.Device);
                     var y = labels.To(settings.Device);
-                    var output = model.Forward(x);
+                    var output = trainModel.Forward(x);
                     var loss = Loss(output, y, "mean");
                     update.ZeroGrad();
                     loss.Backward();
@@ -92,10 +100,23 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
                     seen += size;
                     using (Tensor.NoGrad()) correct += output.Argmax(1).Eq(y).Sum().Item<long>();
                     stepLosses.Add(l);
-                    if (batchIdx % settings.LogInterval == 0) run.Log(TrainLine(epoch, batchIdx, size, trainCount, batches, l));
+                    if (batchIdx % settings.LogInterval == 0) run.Log(TrainLine(epoch, batchIdx, size * world, trainCount, batches, l));
                     foreach (var o in observers) o.OnTrainStep(step, l);
-                    progress.Advance(size, l, "img");
+                    progress.Advance(size * world, l, "img");
                     batchIdx++;
+                    if (run.Interrupted) break;
+                }
+                // Ctrl-C: the step is done; an unfinished epoch gets no history row.
+                if (run.Interrupted && batchIdx < batches)
+                {
+                    midEpoch = true;
+                    break;
+                }
+                if (distributed is not null)
+                {
+                    double[] sums = [lossSum, correct, seen];
+                    MnistDistributed.Sum(sums);
+                    (lossSum, correct, seen) = (sums[0], (long)sums[1], (long)sums[2]);
                 }
                 double trainLoss = lossSum / Math.Max(1, seen), trainAcc = (double)correct / Math.Max(1, seen);
                 foreach (var o in observers) o.OnTrainEpoch(epoch, trainLoss, trainAcc);
@@ -116,11 +137,13 @@ internal sealed class MnistTrainer(MnistSettings settings, MnistData data, Modul
                     stopped = epoch < settings.Epochs;
                     break;
                 }
+                if (run.Interrupted) break;
             }
         });
 
         int bestEpoch = epochsRun;
-        var final = last!;
+        // Interrupted within an epoch, the saved model is the one of the last step: test that one.
+        var final = midEpoch || last is null ? Evaluate(testLoader) : last;
         if (early is not null && early.BestEpoch > 0 && early.BestEpoch != epochsRun)
         {
             early.RestoreBest(model);

@@ -55,10 +55,10 @@ internal static class RawCommand
         history.SaveCsv(run.PathOf("history.csv"));
         history.SaveJson(run.PathOf("history.json"));
         var epochs = history.Epochs.Select(x => (double)x).ToArray();
-        new LineChart { Title = $"{run.Command}: {lossName} per epoch", XLabel = "epoch", YLabel = "loss", LogY = logY }
+        run.Output("loss.svg", new LineChart { Title = $"{run.Command}: {lossName} per epoch", XLabel = "epoch", YLabel = "loss", LogY = logY }
             .Add(epochs, [.. history["train_loss"]], "train_loss")
             .Add(epochs, [.. history["test_loss"]], "test_loss")
-            .Save(run.PathOf("loss.svg"));
+            .Save);
         net.Save(run.PathOf("model.safetensors"));
         run.Metric("epochs", history.Count);
         run.Metric("train_samples", data.TrainX.Size(0));

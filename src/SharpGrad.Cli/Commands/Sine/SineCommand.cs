@@ -148,7 +148,7 @@ internal static class SineCommand
         // sin(x) goes last: each way keeps its colour in both charts, and the target is drawn on top.
         foreach (var fit in fits) chart.Add(xs, xs.Select(fit.Eval).ToArray(), Label(fit.Way));
         chart.Add(xs, xs.Select(Math.Sin).ToArray(), "sin(x)");
-        chart.Save(run.PathOf("sine.svg"));
+        run.Output("sine.svg", chart.Save);
 
         // The module's MSE is a mean; times the number of points it is the same sum of squares the other two print.
         var steps1 = Enumerable.Range(0, steps).Select(s => (double)s).ToArray();
@@ -159,7 +159,7 @@ internal static class SineCommand
             losses.Add(steps1, fit.Losses.Select(v => v > 0 && double.IsFinite(v) ? v * scale : double.NaN).ToArray(),
                 fit.Way == SineWay.Module ? $"{Label(fit.Way)} (MSE x {SineFits.Points})" : Label(fit.Way));
         }
-        losses.Save(run.PathOf("loss.svg"));
+        run.Output("loss.svg", losses.Save);
     }
 
     /// <summary>Python's <c>str(float)</c>: shortest round-trip digits, exponent form below 1e-4 and from 1e16 on.</summary>

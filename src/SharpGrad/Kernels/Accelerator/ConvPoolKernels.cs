@@ -191,14 +191,11 @@ internal static class ConvPoolKernels
             int th = ih + p.PH - kh;
             if (th < 0 || th % p.SH != 0 || th / p.SH >= p.OH) continue;
             int hs = th - p.PH, he = IntrinsicMath.Min(hs + p.KH, p.H + p.PH);
-            // A window reaching past the padded input does not hold its last rows.
-            if (ih >= he) continue;
             for (int kw = p.KW - 1; kw >= 0; kw--)
             {
                 int tw = iw + p.PW - kw;
                 if (tw < 0 || tw % p.SW != 0 || tw / p.SW >= p.OW) continue;
                 int ws = tw - p.PW, we = IntrinsicMath.Min(ws + p.KW, p.W + p.PW);
-                if (iw >= we) continue;
                 int count = p.CountIncludePad != 0
                     ? (he - hs) * (we - ws)
                     : (IntrinsicMath.Min(he, p.H) - IntrinsicMath.Max(hs, 0)) * (IntrinsicMath.Min(we, p.W) - IntrinsicMath.Max(ws, 0));

@@ -204,11 +204,24 @@ public sealed class MnistCommandTests
     public void TrainingOnTheTestDevice_FollowsTheCpu_StepByStep()
     {
         // Course 001's model.to(device): mlp3 for 10 SGD steps on 200 digits, once on the CPU and once with every op on
-        // the test device (the CUDA kernels on ILGPU's CPU accelerator, slow: hence few steps). Same seed, same batches:
-        // the losses agree at every step.
+        // the test device (the CUDA kernels on ILGPU's CPU accelerator, slow: hence few steps).
+        AssertTheTestDeviceFollowsTheCpu(new MnistSettings { Model = "mlp3", Optimizer = "sgd", Lr = 0.1, BatchSize = 20, Epochs = 1, LimitTrain = 200, LimitTest = 40 }, 10);
+    }
+
+    [Fact]
+    public void TheCnnOnTheTestDevice_FollowsTheCpu_StepByStep()
+    {
+        // The course CNN (conv 5x5 + max-pool three times, then two linear layers) with every op on the test device: 3 SGD
+        // steps on 12 digits (the simulated GPU runs the direct conv kernels slowly: 4 steps of 8 digits took 1.5 min).
+        AssertTheTestDeviceFollowsTheCpu(new MnistSettings { Model = "cnn", Optimizer = "sgd", Lr = 0.05, BatchSize = 4, Epochs = 1, LimitTrain = 12, LimitTest = 8 }, 3);
+    }
+
+    /// <summary>Trains once on the CPU and once on accel:cpu with the same seed and batches: the losses agree within 1e-4 relative at every step.</summary>
+    private static void AssertTheTestDeviceFollowsTheCpu(MnistSettings baseSettings, int steps)
+    {
         MnistResult Train(Device device)
         {
-            var settings = new MnistSettings { Model = "mlp3", Optimizer = "sgd", Lr = 0.1, BatchSize = 20, Epochs = 1, LimitTrain = 200, LimitTest = 40, Device = device };
+            var settings = baseSettings with { Device = device };
             string dir = Path.Combine(Path.GetTempPath(), "sharpgrad-cli-tests", Guid.NewGuid().ToString("N"));
             Tensor.ManualSeed(0);
             var data = MnistData.Load(settings);
@@ -216,9 +229,9 @@ public sealed class MnistCommandTests
         }
         var cpu = Train(Device.Cpu);
         var accel = Train(Device.AccelCpu);
-        Assert.Equal(10, cpu.StepLosses.Count);
-        Assert.Equal(10, accel.StepLosses.Count);
-        for (int i = 0; i < 10; i++)
+        Assert.Equal(steps, cpu.StepLosses.Count);
+        Assert.Equal(steps, accel.StepLosses.Count);
+        for (int i = 0; i < steps; i++)
             Assert.True(Math.Abs(accel.StepLosses[i] - cpu.StepLosses[i]) <= 1e-4 * Math.Abs(cpu.StepLosses[i]),
                 $"step {i + 1}: cpu {cpu.StepLosses[i]}, accel:cpu {accel.StepLosses[i]}");
         Assert.Equal(cpu.Final.Correct, accel.Final.Correct);

@@ -24,5 +24,5 @@ internal static class Workloads
         };
 
     /// <summary>The workloads that take <c>--device</c> (the others need ops without device kernels yet, or time the CPU path on purpose).</summary>
-    public static IReadOnlySet<string> DeviceCapable { get; } = new HashSet<string> { "sgemm", "mlp", "deep" };
+    public static IReadOnlySet<string> DeviceCapable { get; } = new HashSet<string> { "sgemm", "mlp", "deep", "cnn" };
 }

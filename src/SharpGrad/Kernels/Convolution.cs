@@ -24,6 +24,7 @@ internal static class Convolution
     /// <summary>y = conv(x, w) + bias (bias may be null).</summary>
     public static void Forward(Storage x, int xOff, Storage w, int wOff, Storage? bias, int bOff, Storage y, ConvGeometry g)
     {
+        if (!(y.Device.IsCpu && x.Device.IsCpu && w.Device.IsCpu)) { Dispatch.OnDevice("conv2d", y, x, w, bias).ConvForward(x, xOff, w, wOff, bias, bOff, y, g); return; }
         switch (y)
         {
             case Storage<float> f:
@@ -39,6 +40,7 @@ internal static class Convolution
     /// <summary>dx = the gradient of conv(x, w) with respect to x for output gradient dy (a transposed convolution).</summary>
     public static void InputGrad(Storage dy, int dyOff, Storage w, int wOff, Storage dx, ConvGeometry g)
     {
+        if (!(dx.Device.IsCpu && dy.Device.IsCpu && w.Device.IsCpu)) { Dispatch.OnDevice("conv2d_backward", dx, dy, w).ConvInputGrad(dy, dyOff, w, wOff, dx, g); return; }
         switch (dx)
         {
             case Storage<float> f: InputGrad(Devices.Host<float>(dy, "conv2d"), dyOff, Devices.Host<float>(w, "conv2d"), wOff, f.Data, g); break;
@@ -50,6 +52,7 @@ internal static class Convolution
     /// <summary>db = the gradient of conv(x, w) + b with respect to b: dy summed over samples and pixels.</summary>
     public static void BiasGrad(Storage dy, int dyOff, Storage db, ConvGeometry g)
     {
+        if (!(db.Device.IsCpu && dy.Device.IsCpu)) { Dispatch.OnDevice("conv2d_backward", db, dy).ConvBiasGrad(dy, dyOff, db, g); return; }
         switch (db)
         {
             case Storage<float> f: BiasGrad(Devices.Host<float>(dy, "conv2d"), dyOff, f.Data, g); break;
@@ -64,6 +67,7 @@ internal static class Convolution
     /// </summary>
     public static void WeightGrad(Storage x, int xOff, Storage dy, int dyOff, Storage dw, ConvGeometry g, Storage? db = null)
     {
+        if (!(dw.Device.IsCpu && x.Device.IsCpu && dy.Device.IsCpu)) { Dispatch.OnDevice("conv2d_backward", dw, x, dy).ConvWeightGrad(x, xOff, dy, dyOff, dw, g, db); return; }
         switch (dw)
         {
             case Storage<float> f:

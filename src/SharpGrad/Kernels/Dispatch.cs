@@ -210,7 +210,7 @@ internal static class Dispatch
     /// The backend that runs an op whose output is <paramref name="y"/>: the output's device. An output on the CPU with
     /// an operand on a device means the op has no device kernel (it allocated its result on the CPU).
     /// </summary>
-    private static AcceleratorBackend OnDevice(string op, Storage y, Storage a, Storage? b = null, Storage? c = null)
+    internal static AcceleratorBackend OnDevice(string op, Storage y, Storage a, Storage? b = null, Storage? c = null)
     {
         if (y is DeviceStorage d) return d.Backend;
         var device = !a.Device.IsCpu ? a : b is not null && !b.Device.IsCpu ? b : c!;

@@ -23,15 +23,19 @@ internal readonly record struct PoolGeometry(int Planes, int H, int W, int OH, i
 internal static class Pooling
 {
     /// <summary>Max over each window (padding counts as -inf) and the flat index ih * W + iw of the first maximum; NaN wins.</summary>
-    public static void MaxForward(Storage x, int xOff, Storage y, long[] indices, PoolGeometry g)
+    public static void MaxForward(Storage x, int xOff, Storage y, Storage indices, PoolGeometry g)
     {
+        if (!(y.Device.IsCpu && x.Device.IsCpu)) { Dispatch.OnDevice("max_pool2d", y, x, indices).MaxPoolForward(x, xOff, y, indices, g); return; }
         switch (y)
         {
-            case Storage<float> f: MaxForward(Devices.Host<float>(x, "max_pool2d"), xOff, f.Data, indices, g); break;
-            case Storage<double> d: MaxForward(Devices.Host<double>(x, "max_pool2d"), xOff, d.Data, indices, g); break;
+            case Storage<float> f: MaxForward(Devices.Host<float>(x, "max_pool2d"), xOff, f.Data, Devices.Host<long>(indices, "max_pool2d"), g); break;
+            case Storage<double> d: MaxForward(Devices.Host<double>(x, "max_pool2d"), xOff, d.Data, Devices.Host<long>(indices, "max_pool2d"), g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {y.DType.TorchName()}");
         }
     }
+
+    /// <summary>Whether max pooling of <paramref name="x"/> keeps its argmax as <see cref="MaxForwardCodes"/> codes (host arrays): pairs on the CPU.</summary>
+    public static bool UsesCodes(PoolGeometry g, Storage x) => x.Device.IsCpu && IsPairs(g);
 
     /// <summary>Whether <paramref name="g"/> is the 2 x 2 window with stride 2 and no padding or dilation (argmax storable as a 2-bit code).</summary>
     public static bool IsPairs(PoolGeometry g) =>
@@ -89,23 +93,27 @@ internal static class Pooling
     }
 
     /// <summary>dx = 0, then dx[plane, indices[o]] += dy[plane, o]: routes each output's gradient to its argmax (dx is overwritten).</summary>
-    public static void MaxScatter(Storage dy, int dyOff, long[] indices, Storage dx, PoolGeometry g)
+    public static void MaxScatter(Storage dy, int dyOff, Storage indices, Storage dx, PoolGeometry g)
     {
+        if (!(dx.Device.IsCpu && dy.Device.IsCpu)) { Dispatch.OnDevice("max_pool2d_backward", dx, dy, indices).MaxPoolScatter(dy, dyOff, indices, dx, g); return; }
+        var at = Devices.Host<long>(indices, "max_pool2d_backward");
         switch (dx)
         {
-            case Storage<float> f: MaxScatter(Devices.Host<float>(dy, "max_pool2d"), dyOff, indices, f.Data, g); break;
-            case Storage<double> d: MaxScatter(Devices.Host<double>(dy, "max_pool2d"), dyOff, indices, d.Data, g); break;
+            case Storage<float> f: MaxScatter(Devices.Host<float>(dy, "max_pool2d"), dyOff, at, f.Data, g); break;
+            case Storage<double> d: MaxScatter(Devices.Host<double>(dy, "max_pool2d"), dyOff, at, d.Data, g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {dx.DType.TorchName()}");
         }
     }
 
     /// <summary>y[plane, o] = src[plane, indices[o]]: the values of src at the argmax positions (the adjoint of <see cref="MaxScatter"/>).</summary>
-    public static void MaxGather(Storage src, int srcOff, long[] indices, Storage y, PoolGeometry g)
+    public static void MaxGather(Storage src, int srcOff, Storage indices, Storage y, PoolGeometry g)
     {
+        if (!(y.Device.IsCpu && src.Device.IsCpu)) { Dispatch.OnDevice("max_pool2d_backward_backward", y, src, indices).MaxPoolGather(src, srcOff, indices, y, g); return; }
+        var at = Devices.Host<long>(indices, "max_pool2d_backward_backward");
         switch (y)
         {
-            case Storage<float> f: MaxGather(Devices.Host<float>(src, "max_pool2d"), srcOff, indices, f.Data, g); break;
-            case Storage<double> d: MaxGather(Devices.Host<double>(src, "max_pool2d"), srcOff, indices, d.Data, g); break;
+            case Storage<float> f: MaxGather(Devices.Host<float>(src, "max_pool2d"), srcOff, at, f.Data, g); break;
+            case Storage<double> d: MaxGather(Devices.Host<double>(src, "max_pool2d"), srcOff, at, d.Data, g); break;
             default: throw new ArgumentException($"max_pool2d: not supported for dtype {y.DType.TorchName()}");
         }
     }
@@ -113,6 +121,7 @@ internal static class Pooling
     /// <summary>Mean over each window; the divisor is the window clipped to the padded input, or to the input alone when not <paramref name="countIncludePad"/>.</summary>
     public static void AvgForward(Storage x, int xOff, Storage y, PoolGeometry g, bool countIncludePad)
     {
+        if (!(y.Device.IsCpu && x.Device.IsCpu)) { Dispatch.OnDevice("avg_pool2d", y, x).AvgPoolForward(x, xOff, y, g, countIncludePad); return; }
         switch (y)
         {
             case Storage<float> f: AvgForward(Devices.Host<float>(x, "avg_pool2d"), xOff, f.Data, g, countIncludePad); break;
@@ -124,6 +133,7 @@ internal static class Pooling
     /// <summary>The adjoint of <see cref="AvgForward"/>: spreads each output gradient over its window (dx must start at zero).</summary>
     public static void AvgBackward(Storage dy, int dyOff, Storage dx, PoolGeometry g, bool countIncludePad)
     {
+        if (!(dx.Device.IsCpu && dy.Device.IsCpu)) { Dispatch.OnDevice("avg_pool2d_backward", dx, dy).AvgPoolBackward(dy, dyOff, dx, g, countIncludePad); return; }
         switch (dx)
         {
             case Storage<float> f: AvgBackward(Devices.Host<float>(dy, "avg_pool2d"), dyOff, f.Data, g, countIncludePad); break;

@@ -58,8 +58,8 @@ public partial class Tensor
         var geo = new ConvGeometry(n, cout, oh, ow, cin, kh, kw, s.Item1, s.Item2, p.Item1, p.Item2, d.Item1, d.Item2, groups);
         // An output padding at least the stride (allowed when below the dilation) gives that convolution more output
         // rows or columns than our input has: they take zeros.
-        if (geo.OH > h) x = Cat([x, Zeros([n, cin, geo.OH - h, w], x.DType)], 2);
-        if (geo.OW > w) x = Cat([x, Zeros([n, cin, geo.OH, geo.OW - w], x.DType)], 3);
+        if (geo.OH > h) x = Cat([x, Zeros([n, cin, geo.OH - h, w], x.DType, device: x.Device)], 2);
+        if (geo.OW > w) x = Cat([x, Zeros([n, cin, geo.OH, geo.OW - w], x.DType, device: x.Device)], 3);
         var y = Conv2dInputGrad(x, weight, geo);
         if (bias is not null) y = y + bias.View(1, cout, 1, 1);
         return unbatched ? y.Squeeze(0) : y;

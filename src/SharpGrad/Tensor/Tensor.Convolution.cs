@@ -102,9 +102,10 @@ public partial class Tensor
     /// A new contiguous tensor whose elements are not zeroed, for kernels that write every one of them (convolution and
     /// pooling outputs): skipping the clear saves a pass over the large buffers of image batches.
     /// </summary>
-    private static Tensor AllocOverwritten(int[] sizes, DType dtype)
+    private static Tensor AllocOverwritten(int[] sizes, DType dtype, Device device = default)
     {
         int n = Core.Shape.Numel(sizes);
+        if (!device.IsCpu) return new Tensor(Devices.AllocateForOverwrite(device, dtype, n), Layout.Contiguous(sizes));
         Storage storage = dtype switch
         {
             DType.Float32 => new Storage<float>(GC.AllocateUninitializedArray<float>(n)),
@@ -122,7 +123,9 @@ public partial class Tensor
         var xc = DenseRaw(x, dtype);
         var wc = DenseRaw(w, dtype);
         var bc = b is null ? null : DenseRaw(b, dtype);
-        var y = AllocOverwritten([geo.N, geo.O, geo.OH, geo.OW], dtype);
+        var device = DeviceOf("conv2d", xc, wc);
+        if (bc is not null) DeviceOf("conv2d", xc, bc);
+        var y = AllocOverwritten([geo.N, geo.O, geo.OH, geo.OW], dtype, device);
         Kernels.Convolution.Forward(xc.Storage, xc.Layout.Offset, wc.Storage, wc.Layout.Offset, bc?.Storage, bc?.Layout.Offset ?? 0, y.Storage, geo);
         if (!NeedsGrad(x, w) && !(b is not null && NeedsGrad(b))) return y;
         var node = new ConvolutionBackward0(x, w, b is not null, geo);
@@ -135,7 +138,7 @@ public partial class Tensor
         var dtype = w.DType;
         var dyc = DenseRaw(dy, dtype);
         var wc = DenseRaw(w, dtype);
-        var dx = AllocOverwritten([geo.N, geo.C, geo.H, geo.W], dtype);
+        var dx = AllocOverwritten([geo.N, geo.C, geo.H, geo.W], dtype, DeviceOf("conv2d_backward", dyc, wc));
         Kernels.Convolution.InputGrad(dyc.Storage, dyc.Layout.Offset, wc.Storage, wc.Layout.Offset, dx.Storage, geo);
         return NeedsGrad(dy, w) ? Record(dx, new ConvInputGradBackward(dy, w, geo), dy, w) : dx;
     }
@@ -149,7 +152,7 @@ public partial class Tensor
         var dtype = x.DType;
         var xc = DenseRaw(x, dtype);
         var dyc = DenseRaw(dy, dtype);
-        var dw = Alloc([geo.O, geo.Cg, geo.KH, geo.KW], dtype);
+        var dw = Alloc([geo.O, geo.Cg, geo.KH, geo.KW], dtype, DeviceOf("conv2d_backward", xc, dyc));
         Kernels.Convolution.WeightGrad(xc.Storage, xc.Layout.Offset, dyc.Storage, dyc.Layout.Offset, dw.Storage, geo, biasGrad?.Storage);
         return NeedsGrad(x, dy) ? Record(dw, new ConvWeightGradBackward(x, dy, geo), x, dy) : dw;
     }
@@ -159,7 +162,7 @@ public partial class Tensor
     {
         if (NeedsGrad(dy)) return dy.Sum([0, 2, 3]);
         var dyc = DenseRaw(dy, dy.DType);
-        var db = Alloc([geo.O], dy.DType);
+        var db = Alloc([geo.O], dy.DType, dyc.Device);
         Kernels.Convolution.BiasGrad(dyc.Storage, dyc.Layout.Offset, db.Storage, geo);
         return db;
     }
@@ -189,7 +192,7 @@ public partial class Tensor
             var gx = NeedsInputGrad(0) ? Conv2dInputGrad(g, _w.Unpack(this, "weight"), _geo) : null;
             bool wantBias = _hasBias && NeedsInputGrad(2);
             // Without a graph to record, the weight-gradient pass also sums dy for the bias (same bits as Conv2dBiasGrad).
-            var fusedBias = wantBias && NeedsInputGrad(1) && !NeedsGrad(g) ? Alloc([_geo.O], g.DType) : null;
+            var fusedBias = wantBias && NeedsInputGrad(1) && !NeedsGrad(g) ? Alloc([_geo.O], g.DType, g.Device) : null;
             var gw = NeedsInputGrad(1) ? Conv2dWeightGrad(_x.Unpack(this, "input"), g, _geo, fusedBias) : null;
             if (!_hasBias) return [gx, gw];
             return [gx, gw, wantBias ? fusedBias ?? Conv2dBiasGrad(g, _geo) : null];

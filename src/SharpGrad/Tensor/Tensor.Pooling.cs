@@ -47,9 +47,9 @@ public partial class Tensor
     private static Tensor MaxPool2dTraced(Tensor input, (int, int) kernelSize, (int, int)? stride, (int, int)? padding, (int, int)? dilation, bool ceilMode)
     {
         var geo = PoolGeometryOf("max_pool2d", input, kernelSize, stride ?? kernelSize, padding ?? (0, 0), dilation ?? (1, 1), ceilMode);
-        if (!Pooling.IsPairs(geo)) return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
-        // The common 2 x 2 / stride 2 window: the argmax is kept as one byte per output instead of an int64 index.
         var x = DenseRaw(input, input.DType);
+        if (!Pooling.UsesCodes(geo, x.Storage)) return MaxPool2dWithIndices(input, kernelSize, stride, padding, dilation, ceilMode).Output;
+        // The common 2 x 2 / stride 2 window: the argmax is kept as one byte per output instead of an int64 index.
         var y = AllocOverwritten(PooledShape(input, geo), input.DType);
         var codes = GC.AllocateUninitializedArray<byte>(y.Numel());
         Pooling.MaxForwardCodes(x.Storage, x.Layout.Offset, y.Storage, codes, geo);
@@ -87,9 +87,9 @@ public partial class Tensor
         var geo = PoolGeometryOf("max_pool2d", input, kernelSize, stride ?? kernelSize, padding ?? (0, 0), dilation ?? (1, 1), ceilMode);
         var outShape = PooledShape(input, geo);
         var x = DenseRaw(input, input.DType);
-        var y = AllocOverwritten(outShape, input.DType);
-        var indices = AllocOverwritten(outShape, DType.Int64);
-        Pooling.MaxForward(x.Storage, x.Layout.Offset, y.Storage, indices.Buffer<long>(), geo);
+        var y = AllocOverwritten(outShape, input.DType, x.Device);
+        var indices = AllocOverwritten(outShape, DType.Int64, x.Device);
+        Pooling.MaxForward(x.Storage, x.Layout.Offset, y.Storage, indices.Storage, geo);
         if (NeedsGrad(input)) Record(y, new MaxPool2DWithIndicesBackward0(indices, input.Layout.Sizes, geo), input);
         return (y, indices);
     }
@@ -183,8 +183,8 @@ public partial class Tensor
     private static Tensor MaxPoolGather(Tensor src, Tensor indices, PoolGeometry geo)
     {
         var x = DenseRaw(src, src.DType);
-        var y = Alloc(indices.Layout.Sizes, src.DType);
-        Pooling.MaxGather(x.Storage, x.Layout.Offset, indices.Buffer<long>(), y.Storage, geo);
+        var y = Alloc(indices.Layout.Sizes, src.DType, DeviceOf("max_pool2d_backward_backward", x, indices));
+        Pooling.MaxGather(x.Storage, x.Layout.Offset, indices.Storage, y.Storage, geo);
         return NeedsGrad(src) ? Record(y, new MaxPool2DWithIndicesBackward0(indices, src.Layout.Sizes, geo), src) : y;
     }
 
@@ -192,15 +192,15 @@ public partial class Tensor
     private static Tensor MaxPoolScatter(Tensor g, Tensor indices, int[] inputShape, PoolGeometry geo)
     {
         var gc = DenseRaw(g, g.DType);
-        var dx = AllocOverwritten(inputShape, g.DType);
-        Pooling.MaxScatter(gc.Storage, gc.Layout.Offset, indices.Buffer<long>(), dx.Storage, geo);
+        var dx = AllocOverwritten(inputShape, g.DType, DeviceOf("max_pool2d_backward", gc, indices));
+        Pooling.MaxScatter(gc.Storage, gc.Layout.Offset, indices.Storage, dx.Storage, geo);
         return NeedsGrad(g) ? Record(dx, new MaxPoolScatterBackward(indices, geo), g) : dx;
     }
 
     private static Tensor AvgPoolCore(Tensor input, PoolGeometry geo, bool countIncludePad)
     {
         var x = DenseRaw(input, input.DType);
-        var y = AllocOverwritten(PooledShape(input, geo), input.DType);
+        var y = AllocOverwritten(PooledShape(input, geo), input.DType, x.Device);
         Pooling.AvgForward(x.Storage, x.Layout.Offset, y.Storage, geo, countIncludePad);
         return NeedsGrad(input) ? Record(y, new AvgPool2DBackward0(input.Layout.Sizes, geo, countIncludePad), input) : y;
     }
@@ -209,7 +209,7 @@ public partial class Tensor
     private static Tensor AvgPoolSpread(Tensor g, int[] inputShape, PoolGeometry geo, bool countIncludePad)
     {
         var gc = DenseRaw(g, g.DType);
-        var dx = Alloc(inputShape, g.DType);
+        var dx = Alloc(inputShape, g.DType, gc.Device);
         Pooling.AvgBackward(gc.Storage, gc.Layout.Offset, dx.Storage, geo, countIncludePad);
         return NeedsGrad(g) ? Record(dx, new AvgPoolSpreadBackward(geo, countIncludePad), g) : dx;
     }

@@ -16,7 +16,7 @@ internal static class KernelCatalog
 
     /// <summary>The classes whose public static methods are kernels.</summary>
     public static readonly Type[] KernelClasses =
-        [typeof(ElementKernels), typeof(RowKernels), typeof(GemmKernel), typeof(IndexedKernels), typeof(FusedUpdateKernel)];
+        [typeof(ElementKernels), typeof(RowKernels), typeof(GemmKernel), typeof(IndexedKernels), typeof(FusedUpdateKernel), typeof(ConvPoolKernels)];
 
     /// <summary>Each kernel instantiation with whether it is explicitly grouped (shared memory and barriers).</summary>
     public static IEnumerable<(MethodInfo Method, bool Grouped)> All()
@@ -29,6 +29,14 @@ internal static class KernelCatalog
             yield return (Make(typeof(RowKernels), nameof(RowKernels.SoftmaxBackward), t), false);
             yield return (Make(typeof(RowKernels), nameof(RowKernels.ReluBackward), t), false);
             yield return (Make(typeof(FusedUpdateKernel), nameof(FusedUpdateKernel.Run), t), false);
+            foreach (var name in (string[])[nameof(ConvPoolKernels.ConvForward), nameof(ConvPoolKernels.ConvInputGrad), nameof(ConvPoolKernels.ConvWeightGrad),
+                nameof(ConvPoolKernels.ConvBiasGrad), nameof(ConvPoolKernels.MaxPoolForward), nameof(ConvPoolKernels.MaxPoolGather), nameof(ConvPoolKernels.MaxPoolScatter)])
+                yield return (Make(typeof(ConvPoolKernels), name, t), false);
+        }
+        foreach (var (t, c) in s_converters.Take(2))
+        {
+            yield return (Make(typeof(ConvPoolKernels), nameof(ConvPoolKernels.AvgPoolForward), t, c), false);
+            yield return (Make(typeof(ConvPoolKernels), nameof(ConvPoolKernels.AvgPoolBackward), t, c), false);
         }
         yield return (Make(typeof(ElementKernels), nameof(ElementKernels.UnaryInt)), false);
         yield return (Make(typeof(ElementKernels), nameof(ElementKernels.BinaryInt)), false);

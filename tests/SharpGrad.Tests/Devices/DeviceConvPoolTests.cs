@@ -8,10 +8,7 @@ namespace SharpGrad.Tests.Devices;
 /// Convolution and pooling on the test device against the CPU: values within 1e-5, gradients through autograd, a
 /// float64 gradcheck; and BatchNorm and ClipGradNorm_, which are composed of device ops. Sizes stay tiny (every launch
 /// runs through ILGPU's simulated GPU).
-/// Runs alone (not beside DeviceOpTests): two test classes using the device at once have twice shown a device result
-/// read back as zeros or a failed gradcheck, an open race in the device backend under concurrent callers (docs/gpu.md).
 /// </summary>
-[Collection(nameof(DeviceMemoryCollection))]
 public class DeviceConvPoolTests
 {
     private static readonly Device D = DeviceCheck.Accel;

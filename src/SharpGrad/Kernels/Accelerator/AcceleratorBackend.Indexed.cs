@@ -28,7 +28,7 @@ internal sealed partial class AcceleratorBackend
         try
         {
             var indexView = block.View.Cast<int>().SubView(0L, index.Length);
-            lock (_stream) indexView.CopyFromCPU(ref index[0], index.Length);
+            Upload(index, indexView);
             switch (a.DType)
             {
                 case DType.Float32: Indexed(_f32, mode, op, n, a, b, indexView, p, ref _accumulateFloat, nameof(IndexedKernels.AccumulateFloat)); break;

@@ -141,18 +141,33 @@ internal sealed partial class AcceleratorBackend
         return storage;
     }
 
+    // ILGPU's ref overloads of CopyFromCPU/CopyToCPU turn the reference into a raw pointer without pinning it. A host
+    // array that is not pinned can be moved by a collection (which another thread's allocation may start at any time)
+    // while the copy runs: the copy then reads or writes the array's old place, and the array keeps its old contents.
+    // So every host buffer is pinned for the length of its copy.
+
     /// <summary>Copies <paramref name="source"/> into elements <paramref name="offset"/>.. of <paramref name="destination"/>.</summary>
     public void Upload<T>(ReadOnlySpan<T> source, DeviceStorage destination, long offset) where T : unmanaged
     {
         if (source.IsEmpty) return;
-        lock (_stream) destination.View<T>().SubView(offset, source.Length).CopyFromCPU(ref MemoryMarshal.GetReference(source), source.Length);
+        Upload(source, destination.View<T>().SubView(offset, source.Length));
+        GC.KeepAlive(destination);
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="target"/> (as long as the source).</summary>
+    private unsafe void Upload<T>(ReadOnlySpan<T> source, ArrayView<T> target) where T : unmanaged
+    {
+        fixed (T* pinned = source)
+            lock (_stream) target.CopyFromCPU(ref *pinned, source.Length);
     }
 
     /// <summary>Copies elements <paramref name="offset"/>.. of <paramref name="source"/> into <paramref name="destination"/> (waits for the device).</summary>
-    public void Download<T>(DeviceStorage source, long offset, Span<T> destination) where T : unmanaged
+    public unsafe void Download<T>(DeviceStorage source, long offset, Span<T> destination) where T : unmanaged
     {
         if (destination.IsEmpty) return;
-        lock (_stream) source.View<T>().SubView(offset, destination.Length).CopyToCPU(ref MemoryMarshal.GetReference(destination), destination.Length);
+        fixed (T* pinned = destination)
+            lock (_stream) source.View<T>().SubView(offset, destination.Length).CopyToCPU(ref *pinned, destination.Length);
+        GC.KeepAlive(source);
     }
 
     /// <summary>Compiles a kernel once (thread-safe) and keeps it in <paramref name="slot"/>.</summary>

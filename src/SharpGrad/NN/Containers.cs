@@ -49,6 +49,8 @@ public sealed class Sequential : Module, IEnumerable<Module>
     internal int RunningIndex { get; private set; } = -1;
 
     /// <inheritdoc/>
+    // Never inlined: the ONNX exporter names a module from the Forward frames on the stack.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     public override Tensor Forward(Tensor input)
     {
         var x = input;
